@@ -1,0 +1,29 @@
+import pytest
+from rest_framework.authtoken.models import Token
+
+
+@pytest.mark.django_db
+def test_schema_and_docs_need_a_signed_in_user(client, biller):
+    assert client.get("/api/schema/").status_code in (401, 403)
+    client.force_login(biller)
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200
+    assert b"openapi: 3" in schema.content
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    assert b"swagger-ui" in docs.content
+    assert b"cdn" not in docs.content.lower()
+
+
+@pytest.mark.django_db
+def test_token_authentication_opens_the_schema(client, biller):
+    token = Token.objects.create(user=biller)
+    response = client.get("/api/schema/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_bad_token_gets_401_not_a_redirect(client):
+    response = client.get("/api/schema/", HTTP_AUTHORIZATION="Token not-a-token")
+    assert response.status_code == 401
+    assert b"Invalid token" in response.content
