@@ -394,6 +394,7 @@ class _Reader:
         st_count = 0  # ST in the current GS
         outside_warned = False
         expect_envelope = d.envelope
+        seen_835 = False
 
         def issue(sev, p, seg, el, msg):
             tx.issues.append(Issue(sev, fname, p, seg, el, msg))
@@ -782,7 +783,7 @@ class _Reader:
                         continue
 
                 # ---- PLB, SE and the envelope (rare segments)
-                if tag == "PLB":
+                if tag == "PLB" and tx is not None:
                     n = len(e)
                     prov = e[1] if n > 1 else ""
                     fp = opt_date(e[2], pos, "PLB", "PLB02") if n > 2 else None
@@ -827,7 +828,8 @@ class _Reader:
                     if tx is not None:
                         yield from finish_open(pos - 1, "a new ST began")
                     n = len(e)
-                    if (e[1] if n > 1 else "") != "835":
+                    st01 = e[1] if n > 1 else ""
+                    if st01 != "835" and not seen_835:
                         raise X12Error(
                             f"not an 835: transaction set identifier {e[1] if n > 1 else ''!r}",
                             filename=fname, position=pos, segment_id="ST", element="ST01",
@@ -835,6 +837,10 @@ class _Reader:
                     st_count += 1
                     version = (e[3] if n > 3 and e[3] else None) or gs08
                     tx = _Tx(pos, e[2] if n > 2 else "", version)
+                    if st01 != "835":
+                        issue("error", pos, "ST", "ST01",
+                              f"transaction set identifier {st01!r} is not 835")
+                    seen_835 = True
                     tx.isa13, tx.isa06, tx.isa08, tx.gs06 = isa13, isa06, isa08, gs06
                     if version:
                         if version.startswith("004010"):
