@@ -395,6 +395,7 @@ class _Reader:
         outside_warned = False
         expect_envelope = d.envelope
         seen_835 = False
+        body = False  # inside the claims of a started transaction set
 
         def issue(sev, p, seg, el, msg):
             tx.issues.append(Issue(sev, fname, p, seg, el, msg))
@@ -534,7 +535,7 @@ class _Reader:
 
         def finish_open(at_pos: int, why: str) -> Iterator[Event]:
             """Close a transaction that never reached its SE."""
-            nonlocal tx, claim, line
+            nonlocal tx, claim, line, body
             if line is not None:
                 close_line()
                 line = None
@@ -547,6 +548,7 @@ class _Reader:
                   f"transaction set {tx.st02!r} (segment {tx.st_pos}) has no SE: {why}")
             yield end_tx(at_pos, None)
             tx = None
+            body = False
 
         for batch in batches:
             for raw in batch:
@@ -555,7 +557,7 @@ class _Reader:
                 pos += 1
                 e = raw.split(sep)
                 tag = e[0]
-                if tx is not None and tx.started:
+                if body:
                     # ---- claim body, ordered by frequency
                     if tag == "CAS":
                         if claim is None:
@@ -719,6 +721,7 @@ class _Reader:
                 elif tx is not None and tag in ("LX", "CLP", "PLB", "SE"):
                     # end of the header loops
                     yield start_tx()
+                    body = True
                     if tag == "CLP" or tag == "LX":
                         # re-dispatch through the claim body on the next pass
                         if tag == "CLP":
@@ -823,6 +826,7 @@ class _Reader:
                               f"control number {se02!r} does not match ST02 {tx.st02!r}")
                     yield end_tx(pos, count)
                     tx = None
+                    body = False
                     continue
                 if tag == "ST":
                     if tx is not None:
@@ -837,6 +841,7 @@ class _Reader:
                     st_count += 1
                     version = (e[3] if n > 3 and e[3] else None) or gs08
                     tx = _Tx(pos, e[2] if n > 2 else "", version)
+                    body = False
                     if st01 != "835":
                         issue("error", pos, "ST", "ST01",
                               f"transaction set identifier {st01!r} is not 835")
