@@ -101,12 +101,43 @@ DENIALS = (
 )
 _DENIAL_WEIGHTS = [d[0] for d in DENIALS]
 
-LAST_NAMES = ("Rivera", "Chen", "Okafor", "Novak", "Lindqvist", "Haddad", "Moreau",
-              "Tanaka", "Kowalski", "Brennan", "Osei", "Varga", "Quinn", "Delacroix")
-FIRST_NAMES = ("Ada", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hugo", "Iris",
-               "Jonah", "Kira", "Leo", "Mina", "Nico")
-RENDERING = (("Marlow", "Ruth", "1548273960"), ("Abara", "Tomas", "1891234563"),
-             ("Whitfield", "June", "1306849214"))
+LAST_NAMES = (
+    "Rivera",
+    "Chen",
+    "Okafor",
+    "Novak",
+    "Lindqvist",
+    "Haddad",
+    "Moreau",
+    "Tanaka",
+    "Kowalski",
+    "Brennan",
+    "Osei",
+    "Varga",
+    "Quinn",
+    "Delacroix",
+)
+FIRST_NAMES = (
+    "Ada",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hugo",
+    "Iris",
+    "Jonah",
+    "Kira",
+    "Leo",
+    "Mina",
+    "Nico",
+)
+RENDERING = (
+    ("Marlow", "Ruth", "1548273960"),
+    ("Abara", "Tomas", "1891234563"),
+    ("Whitfield", "June", "1306849214"),
+)
 
 
 def _money(cents: int) -> str:
@@ -165,7 +196,9 @@ def generate_835(
 
     seq = 0  # account/claim number sequence
     paid_pool: dict[int, list[_ClaimData]] = {}  # payer index -> recent paid claims
-    recover_queue: dict[int, list[_ClaimData]] = {}  # payer index -> denied, to pay later
+    recover_queue: dict[
+        int, list[_ClaimData]
+    ] = {}  # payer index -> denied, to pay later
     written = 0
     tx_index = 0
 
@@ -202,8 +235,14 @@ def generate_835(
             lines.append((code, mod, units, charge, allowed - pr, cas, ()))
         return lines
 
-    def claim_segments(segs: list[str], c: _ClaimData, status: str, filing: str,
-                       sign: int, received: date) -> tuple[int, int]:
+    def claim_segments(
+        segs: list[str],
+        c: _ClaimData,
+        status: str,
+        filing: str,
+        sign: int,
+        received: date,
+    ) -> tuple[int, int]:
         charge = sum(ln[3] for ln in c.lines) * sign
         paid = sum(ln[4] for ln in c.lines) * sign
         resp = sum(a[2] for ln in c.lines for a in ln[5] if a[0] == "PR") * sign
@@ -215,7 +254,9 @@ def generate_835(
         if c.render is not None:
             segs.append(f"NM1*82*1*{c.render[0]}*{c.render[1]}****XX*{c.render[2]}")
         segs.append(f"DTM*050*{_d8(received)}")
-        for n, (code, mod, units, lcharge, lpaid, cas, remarks) in enumerate(c.lines, 1):
+        for n, (code, mod, units, lcharge, lpaid, cas, remarks) in enumerate(
+            c.lines, 1
+        ):
             proc = f"HC:{code}:{mod}" if mod else f"HC:{code}"
             segs.append(
                 f"SVC*{proc}*{_money(lcharge * sign)}*{_money(lpaid * sign)}**{units * sign}"
@@ -224,7 +265,9 @@ def generate_835(
             by_group: dict[str, list[str]] = {}
             for grp, reason, amt in cas:
                 if amt:
-                    by_group.setdefault(grp, []).append(f"{reason}*{_money(amt * sign)}")
+                    by_group.setdefault(grp, []).append(
+                        f"{reason}*{_money(amt * sign)}"
+                    )
             for grp, parts in by_group.items():
                 segs.append(f"CAS*{grp}*" + "**".join(parts))
             segs.append(f"REF*6R*{c.acct}L{n}")
@@ -251,12 +294,20 @@ def generate_835(
         while queue and n_claims < want:
             c = queue.pop()
             c.lines = [
-                (code, mod, units, charge, charge * 7 // 10,
-                 [("CO", "45", charge - charge * 7 // 10)], ())
+                (
+                    code,
+                    mod,
+                    units,
+                    charge,
+                    charge * 7 // 10,
+                    [("CO", "45", charge - charge * 7 // 10)],
+                    (),
+                )
                 for code, mod, units, charge, _p, _cas, _r in c.lines
             ]
-            _ch, paid = claim_segments(segs, c, "1", payer.filing_indicator, 1,
-                                       pay_date - timedelta(days=3))
+            _ch, paid = claim_segments(
+                segs, c, "1", payer.filing_indicator, 1, pay_date - timedelta(days=3)
+            )
             tx_paid += paid
             n_claims += 1
             summary.recovered += 1
@@ -265,15 +316,34 @@ def generate_835(
             if r < 0.01 and pool and want - n_claims >= 2:
                 # reversal of an earlier payment, then the corrected claim
                 orig = pool.pop(rng.randrange(len(pool)))
-                _ch, paid = claim_segments(segs, orig, "22", payer.filing_indicator, -1,
-                                           pay_date - timedelta(days=2))
+                _ch, paid = claim_segments(
+                    segs,
+                    orig,
+                    "22",
+                    payer.filing_indicator,
+                    -1,
+                    pay_date - timedelta(days=2),
+                )
                 tx_paid += paid
                 seq += 1
-                corrected = _ClaimData(orig.acct, f"{seed % 1000:03d}{seq:010d}",
-                                       new_lines("paid", orig.dos), orig.first,
-                                       orig.last, orig.member, orig.dos, orig.render)
-                _ch, paid = claim_segments(segs, corrected, "1", payer.filing_indicator, 1,
-                                           pay_date - timedelta(days=2))
+                corrected = _ClaimData(
+                    orig.acct,
+                    f"{seed % 1000:03d}{seq:010d}",
+                    new_lines("paid", orig.dos),
+                    orig.first,
+                    orig.last,
+                    orig.member,
+                    orig.dos,
+                    orig.render,
+                )
+                _ch, paid = claim_segments(
+                    segs,
+                    corrected,
+                    "1",
+                    payer.filing_indicator,
+                    1,
+                    pay_date - timedelta(days=2),
+                )
                 tx_paid += paid
                 n_claims += 2
                 summary.reversals += 1
@@ -289,12 +359,27 @@ def generate_835(
                 rng.choice(LAST_NAMES),
                 f"M{rng.randrange(10**8, 10**9)}",
                 dos,
-                RENDERING[rng.randrange(len(RENDERING))] if rng.random() < 0.6 else None,
+                RENDERING[rng.randrange(len(RENDERING))]
+                if rng.random() < 0.6
+                else None,
             )
-            status = "4" if kind == "denied" else ("2" if payer.payer_class == "medicaid"
-                                                   and rng.random() < 0.1 else "1")
-            _ch, paid = claim_segments(segs, c, status, payer.filing_indicator, 1,
-                                       dos + timedelta(days=rng.randrange(2, 10)))
+            status = (
+                "4"
+                if kind == "denied"
+                else (
+                    "2"
+                    if payer.payer_class == "medicaid" and rng.random() < 0.1
+                    else "1"
+                )
+            )
+            _ch, paid = claim_segments(
+                segs,
+                c,
+                status,
+                payer.filing_indicator,
+                1,
+                dos + timedelta(days=rng.randrange(2, 10)),
+            )
             tx_paid += paid
             n_claims += 1
             if kind == "denied":
@@ -316,16 +401,21 @@ def generate_835(
             plb_total -= interest
             if tx_paid > 10000 and rng.random() < 0.5:
                 wo = rng.randrange(1000, min(tx_paid // 2, 50000))
-                parts.append(f"WO:{seed % 1000:03d}{rng.randrange(10**9):010d}*{_money(wo)}")
+                parts.append(
+                    f"WO:{seed % 1000:03d}{rng.randrange(10**9):010d}*{_money(wo)}"
+                )
                 plb_total += wo
             segs.append(f"PLB*{payee.npi}*{pay_date.year}1231*" + "*".join(parts))
         bpr = tx_paid - plb_total
         st02 = f"{tx_index:04d}"
         header = [
             f"ST*835*{st02}*005010X221A1",
-            (f"BPR*I*{_money(bpr)}*C*ACH*CCP*01*011000015*DA*{payer.payer_id}0042*"
-             f"1{payee.tin}**01*021000021*DA*{payee.tin}01*{_d8(pay_date)}")
-            if bpr > 0 else f"BPR*H*{_money(bpr)}*C*NON************{_d8(pay_date)}",
+            (
+                f"BPR*I*{_money(bpr)}*C*ACH*CCP*01*011000015*DA*{payer.payer_id}0042*"
+                f"1{payee.tin}**01*021000021*DA*{payee.tin}01*{_d8(pay_date)}"
+            )
+            if bpr > 0
+            else f"BPR*H*{_money(bpr)}*C*NON************{_d8(pay_date)}",
             f"TRN*1*{seed % 1000:03d}{tx_index:09d}*1{payee.tin}",
             f"DTM*405*{_d8(pay_date - timedelta(days=1))}",
             f"N1*PR*{payer.name}",

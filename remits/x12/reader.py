@@ -208,7 +208,9 @@ def _sniff(text: str, filename: str) -> _Delims:
         if len(tail) < 2:
             raise X12Error(
                 "unreadable delimiters: ISA16 is not followed by a segment terminator",
-                filename=filename, segment_id="ISA", element="ISA16",
+                filename=filename,
+                segment_id="ISA",
+                element="ISA16",
             )
         comp, term = tail[0], tail[1]
         rep = parts[11].strip()
@@ -219,7 +221,8 @@ def _sniff(text: str, filename: str) -> _Delims:
             raise X12Error(
                 f"unreadable delimiters: element {sep!r}, component {comp!r}, "
                 f"segment terminator {term!r} are not distinct punctuation",
-                filename=filename, segment_id="ISA",
+                filename=filename,
+                segment_id="ISA",
             )
         return _Delims(sep, comp, term, rep, i, True)
     m = _ST_RE.search(text)
@@ -231,7 +234,8 @@ def _sniff(text: str, filename: str) -> _Delims:
         if not cands:
             raise X12Error(
                 "unreadable delimiters: no segment terminator after ST*835",
-                filename=filename, segment_id="ST",
+                filename=filename,
+                segment_id="ST",
             )
         term = after[min(cands)]
         comp = ":"
@@ -319,20 +323,27 @@ class _Reader:
         pre: list[FileIssue] = []
         if head.startswith("\ufeff"):
             head = head[1:]
-            pre.append(self._file_issue(None, None, None, "UTF-8 byte order mark ignored"))
+            pre.append(
+                self._file_issue(None, None, None, "UTF-8 byte order mark ignored")
+            )
         delims = _sniff(head, self.filename)
         if delims.start and head[: delims.start].strip():
             n = len(head[: delims.start].encode("utf-8", "replace"))
             first = "ISA" if delims.envelope else "ST"
             pre.append(
                 self._file_issue(
-                    None, None, None, f"{n} bytes of text before the {first} segment ignored"
+                    None,
+                    None,
+                    None,
+                    f"{n} bytes of text before the {first} segment ignored",
                 )
             )
         if not delims.envelope:
             pre.append(
                 self._file_issue(
-                    None, None, None,
+                    None,
+                    None,
+                    None,
                     "no ISA/GS envelope: read from the ST segment with element separator "
                     f"{delims.element!r} and segment terminator {delims.segment!r}",
                 )
@@ -363,7 +374,9 @@ class _Reader:
                 data = self.stream.read(self.chunk_size)
                 if not data:
                     done = True
-                    text = "" if isinstance(data, str) else decoder.decode(b"", final=True)
+                    text = (
+                        "" if isinstance(data, str) else decoder.decode(b"", final=True)
+                    )
                 else:
                     text = data if isinstance(data, str) else decoder.decode(data)
             if rem.strip():
@@ -401,7 +414,13 @@ class _Reader:
             tx.issues.append(Issue(sev, fname, p, seg, el, msg))
 
         def bad_date(p, seg, el, raw):
-            issue("warning", p, seg, el, f"{raw!r} is not a valid date (CCYYMMDD); read as empty")
+            issue(
+                "warning",
+                p,
+                seg,
+                el,
+                f"{raw!r} is not a valid date (CCYYMMDD); read as empty",
+            )
 
         def req_money(raw, p, seg, el):
             v = mc.get(raw)
@@ -422,7 +441,9 @@ class _Reader:
             if v is None:
                 v = money_slow(raw)
                 if v is None:
-                    issue("warning", p, seg, el, f"{raw!r} is not a number; read as empty")
+                    issue(
+                        "warning", p, seg, el, f"{raw!r} is not a number; read as empty"
+                    )
             return v
 
         def opt_date(raw, p, seg, el):
@@ -461,8 +482,13 @@ class _Reader:
         def start_tx() -> TransactionStart:
             tx.started = True
             if not tx.bpr:
-                issue("error", tx.st_pos, "ST", None,
-                      f"transaction set {tx.st02!r} has no BPR segment: payment unknown")
+                issue(
+                    "error",
+                    tx.st_pos,
+                    "ST",
+                    None,
+                    f"transaction set {tx.st02!r} has no BPR segment: payment unknown",
+                )
             tx.header = header_of(tx)
             return TransactionStart(tx.header)
 
@@ -472,24 +498,47 @@ class _Reader:
             c.cas_total += ln.cas_total
             c.lines.append(
                 ServiceLine(
-                    len(c.lines) + 1, ln.qual, ln.code, ln.mods, ln.charge, ln.paid,
-                    ln.rev, ln.units, ln.orig, ln.d1, ln.d2, ln.ctrl, ln.allowed,
-                    tuple(ln.adjs), tuple(ln.remarks), ln.pos,
+                    len(c.lines) + 1,
+                    ln.qual,
+                    ln.code,
+                    ln.mods,
+                    ln.charge,
+                    ln.paid,
+                    ln.rev,
+                    ln.units,
+                    ln.orig,
+                    ln.d1,
+                    ln.d2,
+                    ln.ctrl,
+                    ln.allowed,
+                    tuple(ln.adjs),
+                    tuple(ln.remarks),
+                    ln.pos,
                 )
             )
             if ln.charge - ln.cas_total != ln.paid:
-                issue("warning", ln.pos, "SVC", None,
-                      f"service line {len(c.lines)} of claim {c.e[1]!r} does not balance: "
-                      f"charge {ln.charge} - adjustments {ln.cas_total} != paid {ln.paid}")
+                issue(
+                    "warning",
+                    ln.pos,
+                    "SVC",
+                    None,
+                    f"service line {len(c.lines)} of claim {c.e[1]!r} does not balance: "
+                    f"charge {ln.charge} - adjustments {ln.cas_total} != paid {ln.paid}",
+                )
 
         def close_claim() -> Claim:
             c = claim
             e = c.e
             ne = len(e)
             if c.charge - c.cas_total != c.paid:
-                issue("warning", c.pos, "CLP", None,
-                      f"claim {e[1]!r} does not balance: charge {c.charge} - adjustments "
-                      f"{c.cas_total} != paid {c.paid}")
+                issue(
+                    "warning",
+                    c.pos,
+                    "CLP",
+                    None,
+                    f"claim {e[1]!r} does not balance: charge {c.charge} - adjustments "
+                    f"{c.cas_total} != paid {c.paid}",
+                )
             tx.claim_count += 1
             tx.paid_total += c.paid
             tx.charge_total += c.charge
@@ -503,9 +552,19 @@ class _Reader:
                 e[7] if ne > 7 else "",
                 e[8] if ne > 8 else "",
                 e[9] if ne > 9 else "",
-                c.pat_last, c.pat_first, c.pat_id, c.ins_id, c.rnpi, c.rname,
-                c.sfrom, c.sto, c.recv, tuple(c.remarks), tuple(c.adjs),
-                tuple(c.lines), c.pos,
+                c.pat_last,
+                c.pat_first,
+                c.pat_id,
+                c.ins_id,
+                c.rnpi,
+                c.rname,
+                c.sfrom,
+                c.sto,
+                c.recv,
+                tuple(c.remarks),
+                tuple(c.adjs),
+                tuple(c.lines),
+                c.pos,
             )
 
         def end_tx(end_pos: int, seg_count: int | None) -> TransactionEnd:
@@ -513,10 +572,15 @@ class _Reader:
             if t.bpr and t.payment_amount is not None:
                 expected = t.paid_total - t.plb_total
                 if expected != t.payment_amount:
-                    issue("warning", t.bpr_pos, "BPR", "BPR02",
-                          f"transaction does not balance: claims paid {t.paid_total} - "
-                          f"provider adjustments {t.plb_total} = {expected}, "
-                          f"but BPR02 is {t.payment_amount}")
+                    issue(
+                        "warning",
+                        t.bpr_pos,
+                        "BPR",
+                        "BPR02",
+                        f"transaction does not balance: claims paid {t.paid_total} - "
+                        f"provider adjustments {t.plb_total} = {expected}, "
+                        f"but BPR02 is {t.payment_amount}",
+                    )
             return TransactionEnd(
                 Transaction(
                     header=t.header,
@@ -527,7 +591,9 @@ class _Reader:
                     paid_total=t.paid_total,
                     charge_total=t.charge_total,
                     provider_adjustment_total=t.plb_total,
-                    segment_count=seg_count if seg_count is not None else end_pos - t.st_pos + 1,
+                    segment_count=seg_count
+                    if seg_count is not None
+                    else end_pos - t.st_pos + 1,
                     position_start=t.st_pos,
                     position_end=end_pos,
                 )
@@ -544,8 +610,13 @@ class _Reader:
             if claim is not None:
                 yield close_claim()
                 claim = None
-            issue("error", at_pos, "SE", None,
-                  f"transaction set {tx.st02!r} (segment {tx.st_pos}) has no SE: {why}")
+            issue(
+                "error",
+                at_pos,
+                "SE",
+                None,
+                f"transaction set {tx.st02!r} (segment {tx.st_pos}) has no SE: {why}",
+            )
             yield end_tx(at_pos, None)
             tx = None
             body = False
@@ -561,13 +632,24 @@ class _Reader:
                     # ---- claim body, ordered by frequency
                     if tag == "CAS":
                         if claim is None:
-                            issue("warning", pos, "CAS", None, "CAS outside a claim ignored")
+                            issue(
+                                "warning",
+                                pos,
+                                "CAS",
+                                None,
+                                "CAS outside a claim ignored",
+                            )
                             continue
                         group = e[1] if len(e) > 1 else ""
                         if group not in CAS_GROUPS:
-                            issue("error", pos, "CAS", "CAS01",
-                                  f"{group!r} is not a claim adjustment group code "
-                                  "(CO, PR, OA, PI, CR)")
+                            issue(
+                                "error",
+                                pos,
+                                "CAS",
+                                "CAS01",
+                                f"{group!r} is not a claim adjustment group code "
+                                "(CO, PR, OA, PI, CR)",
+                            )
                         target = line if line is not None else claim
                         adjs = target.adjs
                         total = ZERO
@@ -583,30 +665,56 @@ class _Reader:
                                     if amt is None:
                                         el = f"CAS{i + 1:02d}"
                                         if raw_amt:
-                                            issue("error", pos, "CAS", el,
-                                                  f"{raw_amt!r} is not a number")
+                                            issue(
+                                                "error",
+                                                pos,
+                                                "CAS",
+                                                el,
+                                                f"{raw_amt!r} is not a number",
+                                            )
                                         else:
-                                            issue("error", pos, "CAS", el,
-                                                  f"reason {reason!r} has no amount")
+                                            issue(
+                                                "error",
+                                                pos,
+                                                "CAS",
+                                                el,
+                                                f"reason {reason!r} has no amount",
+                                            )
                                         amt = ZERO
                                 q = e[i + 2] if i + 2 < n else ""
                                 qty = None
                                 if q:
                                     qty = mc.get(q) or money_slow(q)
                                     if qty is None:
-                                        issue("warning", pos, "CAS", f"CAS{i + 2:02d}",
-                                              f"{q!r} is not a number; read as empty")
+                                        issue(
+                                            "warning",
+                                            pos,
+                                            "CAS",
+                                            f"CAS{i + 2:02d}",
+                                            f"{q!r} is not a number; read as empty",
+                                        )
                                 adjs.append(Adj(group, reason, amt, qty))
                                 total += amt
                             elif raw_amt:
-                                issue("error", pos, "CAS", f"CAS{i:02d}",
-                                      f"amount {raw_amt!r} has no reason code")
+                                issue(
+                                    "error",
+                                    pos,
+                                    "CAS",
+                                    f"CAS{i:02d}",
+                                    f"amount {raw_amt!r} has no reason code",
+                                )
                             i += 3
                         target.cas_total += total
                         continue
                     if tag == "SVC":
                         if claim is None:
-                            issue("warning", pos, "SVC", None, "SVC outside a claim ignored")
+                            issue(
+                                "warning",
+                                pos,
+                                "SVC",
+                                None,
+                                "SVC outside a claim ignored",
+                            )
                             continue
                         if line is not None:
                             close_line()
@@ -616,10 +724,14 @@ class _Reader:
                         ln.qual = c1[0]
                         ln.code = c1[1] if len(c1) > 1 else ""
                         ln.mods = tuple(m for m in c1[2:6] if m)
-                        ln.charge = req_money(e[2] if n > 2 else "", pos, "SVC", "SVC02")
+                        ln.charge = req_money(
+                            e[2] if n > 2 else "", pos, "SVC", "SVC02"
+                        )
                         ln.paid = req_money(e[3] if n > 3 else "", pos, "SVC", "SVC03")
                         ln.rev = e[4] if n > 4 else ""
-                        ln.units = opt_money(e[5], pos, "SVC", "SVC05") if n > 5 else None
+                        ln.units = (
+                            opt_money(e[5], pos, "SVC", "SVC05") if n > 5 else None
+                        )
                         if n > 6 and e[6]:
                             c6 = e[6].split(comp)
                             ln.orig = c6[1] if len(c6) > 1 else c6[0]
@@ -696,11 +808,22 @@ class _Reader:
                             n = len(e)
                             c.pos = pos
                             if n < 2 or not e[1]:
-                                issue("error", pos, "CLP", "CLP01",
-                                      "claim has no patient control number")
-                            c.charge = req_money(e[3] if n > 3 else "", pos, "CLP", "CLP03")
-                            c.paid = req_money(e[4] if n > 4 else "", pos, "CLP", "CLP04")
-                            c.resp = opt_money(e[5], pos, "CLP", "CLP05") if n > 5 else None
+                                issue(
+                                    "error",
+                                    pos,
+                                    "CLP",
+                                    "CLP01",
+                                    "claim has no patient control number",
+                                )
+                            c.charge = req_money(
+                                e[3] if n > 3 else "", pos, "CLP", "CLP03"
+                            )
+                            c.paid = req_money(
+                                e[4] if n > 4 else "", pos, "CLP", "CLP04"
+                            )
+                            c.resp = (
+                                opt_money(e[5], pos, "CLP", "CLP05") if n > 5 else None
+                            )
                             c.pat_last = c.pat_first = c.pat_id = c.ins_id = ""
                             c.rnpi = c.rname = ""
                             c.sfrom = c.sto = c.recv = None
@@ -714,7 +837,11 @@ class _Reader:
                         # PLB or SE fall through to the shared handlers below
                     elif tag == "MOA" or tag == "MIA":
                         if claim is not None:
-                            idx = (3, 4, 5, 6, 7) if tag == "MOA" else (5, 20, 21, 22, 23, 24)
+                            idx = (
+                                (3, 4, 5, 6, 7)
+                                if tag == "MOA"
+                                else (5, 20, 21, 22, 23, 24)
+                            )
                             n = len(e)
                             claim.remarks.extend(e[i] for i in idx if i < n and e[i])
                         continue
@@ -730,11 +857,22 @@ class _Reader:
                             n = len(e)
                             c.pos = pos
                             if n < 2 or not e[1]:
-                                issue("error", pos, "CLP", "CLP01",
-                                      "claim has no patient control number")
-                            c.charge = req_money(e[3] if n > 3 else "", pos, "CLP", "CLP03")
-                            c.paid = req_money(e[4] if n > 4 else "", pos, "CLP", "CLP04")
-                            c.resp = opt_money(e[5], pos, "CLP", "CLP05") if n > 5 else None
+                                issue(
+                                    "error",
+                                    pos,
+                                    "CLP",
+                                    "CLP01",
+                                    "claim has no patient control number",
+                                )
+                            c.charge = req_money(
+                                e[3] if n > 3 else "", pos, "CLP", "CLP03"
+                            )
+                            c.paid = req_money(
+                                e[4] if n > 4 else "", pos, "CLP", "CLP04"
+                            )
+                            c.resp = (
+                                opt_money(e[5], pos, "CLP", "CLP05") if n > 5 else None
+                            )
                             c.pat_last = c.pat_first = c.pat_id = c.ins_id = ""
                             c.rnpi = c.rname = ""
                             c.sfrom = c.sto = c.recv = None
@@ -749,10 +887,14 @@ class _Reader:
                     if tag == "BPR":
                         tx.bpr = True
                         tx.bpr_pos = pos
-                        tx.payment_amount = req_money(e[2] if n > 2 else "", pos, "BPR", "BPR02")
+                        tx.payment_amount = req_money(
+                            e[2] if n > 2 else "", pos, "BPR", "BPR02"
+                        )
                         tx.credit_debit = e[3] if n > 3 else ""
                         tx.payment_method = e[4] if n > 4 else ""
-                        tx.payment_date = opt_date(e[16], pos, "BPR", "BPR16") if n > 16 else None
+                        tx.payment_date = (
+                            opt_date(e[16], pos, "BPR", "BPR16") if n > 16 else None
+                        )
                     elif tag == "TRN":
                         tx.trace_number = e[2] if n > 2 else ""
                         tx.trace_payer_id = e[3] if n > 3 else ""
@@ -778,7 +920,13 @@ class _Reader:
                                 tx.payer_id_ref = e[2]
                             elif e[1] == "TJ" and tx.n1 == "PE" and not tx.payee_tin:
                                 tx.payee_tin = e[2]
-                    elif tag == "ST" or tag == "GE" or tag == "IEA" or tag == "ISA" or tag == "GS":
+                    elif (
+                        tag == "ST"
+                        or tag == "GE"
+                        or tag == "IEA"
+                        or tag == "ISA"
+                        or tag == "GS"
+                    ):
                         pass  # handled below (a missing SE)
                     else:
                         continue
@@ -800,30 +948,51 @@ class _Reader:
                             if amt is None:
                                 amt = money_slow(raw_amt)
                                 if amt is None:
-                                    issue("error", pos, "PLB", f"PLB{i + 1:02d}",
-                                          f"{raw_amt!r} is not a number" if raw_amt
-                                          else f"adjustment {c!r} has no amount")
+                                    issue(
+                                        "error",
+                                        pos,
+                                        "PLB",
+                                        f"PLB{i + 1:02d}",
+                                        f"{raw_amt!r} is not a number"
+                                        if raw_amt
+                                        else f"adjustment {c!r} has no amount",
+                                    )
                                     amt = ZERO
-                            tx.plb.append(ProviderAdjustment(prov, fp, reason, ref, amt))
+                            tx.plb.append(
+                                ProviderAdjustment(prov, fp, reason, ref, amt)
+                            )
                             tx.plb_total += amt
                         i += 2
                     continue
                 if tag == "SE":
                     if tx is None:
-                        yield self._file_issue(pos, "SE", None,
-                                               "SE without a matching ST ignored")
+                        yield self._file_issue(
+                            pos, "SE", None, "SE without a matching ST ignored"
+                        )
                         continue
                     n = len(e)
                     count = pos - tx.st_pos + 1
                     se01 = e[1] if n > 1 else ""
                     se02 = e[2] if n > 2 else ""
-                    if se01 != str(count) and not (se01.isdigit() and int(se01) == count):
-                        issue("warning", pos, "SE", "SE01",
-                              f"segment count {se01!r} but the transaction set has {count} "
-                              "segments")
+                    if se01 != str(count) and not (
+                        se01.isdigit() and int(se01) == count
+                    ):
+                        issue(
+                            "warning",
+                            pos,
+                            "SE",
+                            "SE01",
+                            f"segment count {se01!r} but the transaction set has {count} "
+                            "segments",
+                        )
                     if not _same_control(se02, tx.st02):
-                        issue("warning", pos, "SE", "SE02",
-                              f"control number {se02!r} does not match ST02 {tx.st02!r}")
+                        issue(
+                            "warning",
+                            pos,
+                            "SE",
+                            "SE02",
+                            f"control number {se02!r} does not match ST02 {tx.st02!r}",
+                        )
                     yield end_tx(pos, count)
                     tx = None
                     body = False
@@ -836,31 +1005,55 @@ class _Reader:
                     if st01 != "835" and not seen_835:
                         raise X12Error(
                             f"not an 835: transaction set identifier {e[1] if n > 1 else ''!r}",
-                            filename=fname, position=pos, segment_id="ST", element="ST01",
+                            filename=fname,
+                            position=pos,
+                            segment_id="ST",
+                            element="ST01",
                         )
                     st_count += 1
                     version = (e[3] if n > 3 and e[3] else None) or gs08
                     tx = _Tx(pos, e[2] if n > 2 else "", version)
                     body = False
                     if st01 != "835":
-                        issue("error", pos, "ST", "ST01",
-                              f"transaction set identifier {st01!r} is not 835")
+                        issue(
+                            "error",
+                            pos,
+                            "ST",
+                            "ST01",
+                            f"transaction set identifier {st01!r} is not 835",
+                        )
                     seen_835 = True
                     tx.isa13, tx.isa06, tx.isa08, tx.gs06 = isa13, isa06, isa08, gs06
                     if version:
                         if version.startswith("004010"):
-                            issue("warning", pos, "ST", None,
-                                  f"version {version}: read as 4010 with 5010 rules")
+                            issue(
+                                "warning",
+                                pos,
+                                "ST",
+                                None,
+                                f"version {version}: read as 4010 with 5010 rules",
+                            )
                         elif version == "005010X221":
-                            issue("warning", pos, "ST", None,
-                                  "version 005010X221 (before the A1 addenda): read with "
-                                  "005010X221A1 rules")
+                            issue(
+                                "warning",
+                                pos,
+                                "ST",
+                                None,
+                                "version 005010X221 (before the A1 addenda): read with "
+                                "005010X221A1 rules",
+                            )
                         elif not version.startswith("005010X221"):
-                            issue("warning", pos, "ST", None,
-                                  f"unexpected version {version!r}: read with 005010X221A1 rules")
+                            issue(
+                                "warning",
+                                pos,
+                                "ST",
+                                None,
+                                f"unexpected version {version!r}: read with 005010X221A1 rules",
+                            )
                     if expect_envelope and gs_pos is None:
-                        yield self._file_issue(pos, "ST", None,
-                                               "ST outside a GS functional group")
+                        yield self._file_issue(
+                            pos, "ST", None, "ST outside a GS functional group"
+                        )
                     continue
                 if tag == "GS":
                     if tx is not None:
@@ -878,13 +1071,20 @@ class _Reader:
                     n = len(e)
                     ge01 = e[1] if n > 1 else ""
                     if not (ge01.isdigit() and int(ge01) == st_count):
-                        yield self._file_issue(pos, "GE", "GE01",
-                                               f"group count {ge01!r} but the group has "
-                                               f"{st_count} transaction sets")
+                        yield self._file_issue(
+                            pos,
+                            "GE",
+                            "GE01",
+                            f"group count {ge01!r} but the group has "
+                            f"{st_count} transaction sets",
+                        )
                     if n > 2 and gs06 is not None and not _same_control(e[2], gs06):
-                        yield self._file_issue(pos, "GE", "GE02",
-                                               f"control number {e[2]!r} does not match "
-                                               f"GS06 {gs06!r}")
+                        yield self._file_issue(
+                            pos,
+                            "GE",
+                            "GE02",
+                            f"control number {e[2]!r} does not match GS06 {gs06!r}",
+                        )
                     gs_pos = None
                     gs06 = gs08 = None
                     continue
@@ -905,13 +1105,20 @@ class _Reader:
                     n = len(e)
                     iea1 = e[1] if n > 1 else ""
                     if not (iea1.isdigit() and int(iea1) == gs_count):
-                        yield self._file_issue(pos, "IEA", "IEA01",
-                                               f"group count {iea1!r} but the interchange "
-                                               f"has {gs_count} functional groups")
+                        yield self._file_issue(
+                            pos,
+                            "IEA",
+                            "IEA01",
+                            f"group count {iea1!r} but the interchange "
+                            f"has {gs_count} functional groups",
+                        )
                     if n > 2 and isa13 is not None and not _same_control(e[2], isa13):
-                        yield self._file_issue(pos, "IEA", "IEA02",
-                                               f"control number {e[2]!r} does not match "
-                                               f"ISA13 {isa13!r}")
+                        yield self._file_issue(
+                            pos,
+                            "IEA",
+                            "IEA02",
+                            f"control number {e[2]!r} does not match ISA13 {isa13!r}",
+                        )
                     isa_pos = None
                     isa13 = isa06 = isa08 = None
                     continue
@@ -922,8 +1129,12 @@ class _Reader:
                         continue
                     if not outside_warned:
                         outside_warned = True
-                        yield self._file_issue(pos, tag[:3] or None, None,
-                                               "text outside a transaction set ignored")
+                        yield self._file_issue(
+                            pos,
+                            tag[:3] or None,
+                            None,
+                            "text outside a transaction set ignored",
+                        )
                     continue
 
         if tx is not None:

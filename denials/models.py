@@ -1,0 +1,312 @@
+"""The denial work queue: categories, payer appeal rules, denials and their timeline."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Department(models.Model):
+    """A team that can fix a root cause (registration, scheduling, coding…)."""
+
+    name = models.CharField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(models.Model):
+    """A denial category, which doubles as the root cause a biller confirms."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="categories"
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+UNCATEGORIZED = "uncategorized"
+
+
+class CodeMapping(models.Model):
+    """CARC (then group, then RARC) → category. Blank group or RARC matches any."""
+
+    carc = models.CharField("CARC", max_length=5)
+    group = models.CharField(max_length=2, blank=True)
+    rarc = models.CharField("RARC", max_length=8, blank=True)
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="mappings")
+
+    class Meta:
+        ordering = ["carc", "group", "rarc"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["carc", "group", "rarc"], name="codemapping_unique_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group or '*'}-{self.carc} {self.rarc or ''} → {self.category}"
+
+
+class AdjustmentRule(models.Model):
+    """How a CAS group + CARC counts: denial, contractual, patient share or information."""
+
+    class Kind(models.TextChoices):
+        # Money the payer refused that may be recoverable: goes to the queue.
+        DENIAL = "denial", "Denial"
+        # Contractual write-down (CO-45 and the like): not a denial.
+        CONTRACTUAL = "contractual", "Contractual"
+        # Deductible, coinsurance, copay: billed to the patient, not a denial.
+        PATIENT = "patient", "Patient share"
+        # Prior-payer impact and similar: shown, never counted.
+        INFORMATIONAL = "informational", "Informational"
+
+    group = models.CharField(max_length=2)
+    carc = models.CharField(
+        "CARC", max_length=5, help_text="A code, or * for every code of the group."
+    )
+    kind = models.CharField(max_length=15, choices=Kind.choices)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["group", "carc"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "carc"], name="adjustmentrule_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group}-{self.carc}: {self.get_kind_display()}"
+
+
+class AppealRule(models.Model):
+    """A payer's (or payer class's) appeal levels, clock and where appeals go."""
+
+    class ClockStart(models.TextChoices):
+        REMIT_DATE = "remit_date", "Remit date"
+        # Medicare presumes receipt five days after the remit date.
+        REMIT_PLUS_5 = "remit_plus_5", "Remit date + 5 days (presumed receipt)"
+        SERVICE_DATE = "service_date", "Date of service"
+        # UnitedHealthcare counts from the original EOB date.
+        ORIGINAL_EOB = "original_eob", "Original EOB / first remit date"
+
+    payer = models.OneToOneField(
+        "remits.Payer", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="appeal_rule",
+    )
+    payer_class = models.CharField(
+        max_length=20, blank=True,
+        help_text="Default for every payer of this class when the payer has no rule.",
+    )
+    levels = models.JSONField(
+        default=list, help_text='e.g. [{"name": "Redetermination", "days": 120}, …]'
+    )
+    clock_start = models.CharField(
+        max_length=15, choices=ClockStart.choices, default=ClockStart.REMIT_DATE
+    )
+    timely_filing_days = models.PositiveIntegerField(null=True, blank=True)
+    submission_method = models.CharField(max_length=60, blank=True)
+    submission_address = models.TextField(blank=True, help_text="Address, fax or portal.")
+    source_note = models.TextField(blank=True)
+    verified = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["payer_class"], condition=models.Q(payer__isnull=True),
+                name="appealrule_one_default_per_class",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(payer__isnull=False) | ~models.Q(payer_class=""),
+                name="appealrule_payer_or_class",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Appeal rule for {self.payer or self.payer_class}"
+
+
+class Denial(models.Model):
+    """One denied claim: a work item on the queue."""
+
+    class Status(models.TextChoices):
+        # Posted from an 835; nobody has started on it.
+        NEW = "new", "New"
+        # A biller is working it.
+        IN_PROGRESS = "in_progress", "In progress"
+        # An appeal, reconsideration or reopening went to the payer.
+        APPEALED = "appealed", "Appealed"
+        # A corrected claim (frequency 7/8) went to the payer.
+        CORRECTED_SENT = "corrected_sent", "Corrected claim sent"
+        # Waiting on the payer for something other than an appeal.
+        PENDING_PAYER = "pending_payer", "Pending payer"
+        # Resolved: the payer paid (amount recorded).
+        RECOVERED = "recovered", "Resolved: recovered"
+        # Resolved: the balance was written off (reason recorded).
+        WRITTEN_OFF = "written_off", "Resolved: written off"
+        # Resolved: nothing to do (e.g. billed to the next payer).
+        NO_ACTION = "no_action", "Resolved: no action needed"
+
+    OPEN_STATUSES = ("new", "in_progress", "appealed", "corrected_sent", "pending_payer")
+    RESOLVED_STATUSES = ("recovered", "written_off", "no_action")
+
+    class Kind(models.TextChoices):
+        FULL = "full", "Full denial (CLP02 = 4)"
+        ZERO_PAY = "zero_pay", "Zero-pay claim"
+        LINE = "line", "Line-level denial"
+        PARTIAL = "partial", "Partial denial"
+
+    practice = models.ForeignKey("core.Practice", on_delete=models.PROTECT, related_name="+")
+    payer = models.ForeignKey("remits.Payer", null=True, on_delete=models.PROTECT, related_name="+")
+    claim = models.OneToOneField(
+        "remits.ClaimPayment", on_delete=models.PROTECT, related_name="denial"
+    )
+    account_number = models.CharField(max_length=50)
+    payer_claim_number = models.CharField(max_length=50, blank=True)
+    patient_name = models.CharField(max_length=170, blank=True)
+    rendering_npi = models.CharField(max_length=20, blank=True)
+    service_date = models.DateField(null=True, blank=True)
+    remit_date = models.DateField(null=True, blank=True)
+    posted_at = models.DateTimeField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    billed_amount = models.DecimalField(max_digits=12, decimal_places=2)
+    denied_amount = models.DecimalField(max_digits=12, decimal_places=2)
+    recovered_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    written_off_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    codes = models.JSONField(default=list, help_text='e.g. ["CO-197", "N54"]')
+    group_code = models.CharField(max_length=2, blank=True)
+    carc = models.CharField("primary CARC", max_length=5, blank=True)
+    rarc = models.CharField("primary RARC", max_length=8, blank=True)
+    denied_lines = models.JSONField(default=list)
+    reason = models.TextField(help_text="Why this is a denial, in words.")
+    category = models.ForeignKey(Category, null=True, on_delete=models.PROTECT, related_name="+")
+    root_cause = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="Suggested from the codes until a biller confirms it.",
+    )
+    root_cause_confirmed = models.BooleanField(default=False)
+    # The claim's first denial; a repeat denial points at the earlier one.
+    is_initial = models.BooleanField(default=True)
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="repeats"
+    )
+    # Duplicate-claim denials (CARC 18) stay on the queue but out of denial rates.
+    excluded_from_rates = models.BooleanField(default=False)
+    status = models.CharField(max_length=15, choices=Status.choices, default=Status.NEW)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    first_worked_at = models.DateTimeField(null=True, blank=True)
+    appealed_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(blank=True)
+    appeal_deadline = models.DateField(null=True, blank=True)
+    no_appeal_rights = models.BooleanField(default=False)
+    deadline_note = models.CharField(max_length=300, blank=True)
+    priority = models.DecimalField(max_digits=14, decimal_places=4, default=0)
+    priority_parts = models.JSONField(default=dict, blank=True)
+    priority_explanation = models.CharField(max_length=300, blank=True)
+    write_off_review = models.BooleanField(
+        default=False, help_text="Deadline passed or expected recovery below rework cost."
+    )
+    scored_at = models.DateTimeField(null=True, blank=True)
+    # Set once this denial went to an appeal; its resolution then teaches the scoring.
+    was_appealed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-priority", "id"]
+        indexes = [
+            # The queue's default order: open items by priority, keyset on (priority, id).
+            models.Index(
+                fields=["practice", "-priority", "-id"], name="denial_open_priority",
+                condition=models.Q(status__in=["new", "in_progress", "appealed",
+                                               "corrected_sent", "pending_payer"]),
+            ),
+            # "Next denial": the best unassigned open item.
+            models.Index(
+                fields=["-priority", "-id"], name="denial_next_unassigned",
+                condition=models.Q(assignee__isnull=True, status="new"),
+            ),
+            # A later 835 paying a denied claim, and repeat-denial linking.
+            models.Index(fields=["practice", "account_number"], name="denial_account"),
+            models.Index(fields=["payer", "payer_claim_number"], name="denial_payer_icn"),
+            # Monthly rollups by posting date.
+            models.Index(fields=["practice", "posted_at"], name="denial_posted"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Denial {self.pk} {self.account_number} {self.denied_amount}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("denials:detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class DenialEvent(models.Model):
+    """The denial's timeline: posted, assigned, notes, status changes, appeals."""
+
+    class Kind(models.TextChoices):
+        POSTED = "posted", "Posted"
+        REPEAT = "repeat", "Denied again"
+        ASSIGNED = "assigned", "Assigned"
+        STATUS = "status", "Status changed"
+        NOTE = "note", "Note"
+        ROOT_CAUSE = "root_cause", "Root cause set"
+        PAYMENT = "payment", "Payment posted"
+        APPEAL = "appeal", "Appeal"
+        DEADLINE = "deadline", "Deadline changed"
+
+    denial = models.ForeignKey(Denial, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    from_status = models.CharField(max_length=15, blank=True)
+    to_status = models.CharField(max_length=15, blank=True)
+    text = models.TextField(blank=True)
+    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
+
+
+class QueueSettings(models.Model):
+    """Site-wide scoring knobs an admin may tune (one row)."""
+
+    overturn_prior = models.DecimalField(
+        max_digits=4, decimal_places=3, default=0.600,
+        help_text="Chance of overturn before the site has its own outcomes (0-1).",
+    )
+    prior_weight = models.PositiveIntegerField(
+        default=10, help_text="How many outcomes the prior counts as."
+    )
+    rework_cost = models.DecimalField(max_digits=8, decimal_places=2, default=25)
+    urgency_half_life_days = models.PositiveIntegerField(default=14)
+    work_within_days = models.PositiveIntegerField(default=7)
+
+    class Meta:
+        verbose_name_plural = "queue settings"
+
+    def __str__(self) -> str:
+        return "Queue settings"

@@ -1,0 +1,28 @@
+import logging
+
+from celery import shared_task
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True,
+             autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+def denials_score_task(denial_ids: list[int]) -> int:
+    """Score a batch of denials (idempotent: scoring overwrites)."""
+    from .services import denials_score
+
+    return denials_score(denial_ids=denial_ids)
+
+
+@shared_task(ignore_result=True)
+def era_file_post_task(remit_file_id: int) -> None:
+    """Post a stored remit file (large uploads post here, not in the request)."""
+    from remits.models import RemitFile
+
+    from .intake import era_file_post
+
+    remit_file = RemitFile.objects.filter(pk=remit_file_id, status="received").first()
+    if remit_file is None:
+        logger.info("remit file %s is gone or already posted; skipping", remit_file_id)
+        return
+    era_file_post(remit_file=remit_file)
