@@ -1,11 +1,11 @@
-"""Measure 835 parsing speed and peak memory: our reader against pyx12 and edi-835-parser.
+"""Measure 835 parsing speed and peak memory: ours, pyx12 and edi-835-parser.
 
     python bench/parse_835.py --claims 100000
     python bench/parse_835.py --file remit.835 --other-python /tmp/benchvenv/bin/python
 
 Each parser runs in its own subprocess so the peak RSS (VmHWM, else ru_maxrss, of that
-process) is its own. pyx12 and edi-835-parser are not project dependencies and nothing is
-installed here: a parser that cannot be imported is reported as "not installed".
+process) is its own. pyx12 and edi-835-parser are not project dependencies and nothing
+is installed here: a parser that cannot be imported is reported as "not installed".
 Point --other-python at an interpreter that has them (a throwaway venv).
 """
 
@@ -123,8 +123,11 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--claims-per-transaction", type=int, default=500)
     ap.add_argument("--file", help="parse this file instead of generating one")
-    ap.add_argument("--other-python", default=sys.executable,
-                    help="interpreter for pyx12 and edi-835-parser")
+    ap.add_argument(
+        "--other-python",
+        default=sys.executable,
+        help="interpreter for pyx12 and edi-835-parser",
+    )
     ap.add_argument("--only", choices=sorted(MEASURES), action="append")
     ap.add_argument("--timeout", type=int, default=1800)
     ap.add_argument("--_measure", choices=sorted(MEASURES), help=argparse.SUPPRESS)
@@ -144,11 +147,15 @@ def main() -> None:
         path = os.path.join(tmp.name, f"generated-{args.claims}.835")
         with open(path, "w") as out:
             summary = generate_835(
-                out, claims=args.claims, seed=args.seed,
+                out,
+                claims=args.claims,
+                seed=args.seed,
                 claims_per_transaction=args.claims_per_transaction,
             )
-        print(f"generated {summary.claims} claims in {summary.transactions} transaction "
-              f"sets ({os.path.getsize(path) / 1e6:.1f} MB)")
+        print(
+            f"generated {summary.claims} claims in {summary.transactions} transaction "
+            f"sets ({os.path.getsize(path) / 1e6:.1f} MB)"
+        )
     else:
         print(f"file {path} ({os.path.getsize(path) / 1e6:.1f} MB)")
 
@@ -162,8 +169,10 @@ def main() -> None:
             print(f"| {lib} | {r['error']} | | | |")
             continue
         rate = r["claims"] / r["seconds"] if r["seconds"] else float("inf")
-        print(f"| {lib} | {r['claims']} | {r['seconds']:.2f} | {rate:,.0f} | "
-              f"{r['peak_mb']:.0f} |")
+        print(
+            f"| {lib} | {r['claims']} | {r['seconds']:.2f} | {rate:,.0f} | "
+            f"{r['peak_mb']:.0f} |"
+        )
     if tmp is not None:
         tmp.cleanup()
 

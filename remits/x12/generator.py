@@ -156,7 +156,7 @@ class _ClaimData:
     def __init__(self, acct, icn, lines, first, last, member, dos, render):
         self.acct = acct
         self.icn = icn
-        # lines: list of (code, mod, units, charge, paid, cas[(grp, reason, amt)], remarks)
+        # lines: (code, mod, units, charge, paid, [(group, reason, amount)], remarks)
         self.lines = lines
         self.first = first
         self.last = last
@@ -177,7 +177,7 @@ def generate_835(
     line_breaks: bool = True,
     recovered_share: float = 0.0,
 ) -> GenerationSummary:
-    """Write one interchange of balanced 835 transaction sets holding ``claims`` claims."""
+    """Write one interchange of balanced 835 transaction sets with ``claims`` claims."""
     rng = random.Random(seed)
     payees = tuple(payees or DEFAULT_PAYEES)
     payers = tuple(payers or DEFAULT_PAYERS)
@@ -190,7 +190,8 @@ def generate_835(
     now = start_date
     out.write(
         f"ISA*00*          *00*          *ZZ*{'OVERTURNGEN':<15}*ZZ*{'PRACTICE':<15}*"
-        f"{now.year % 100:02d}{now.month:02d}{now.day:02d}*1200*^*00501*{icn}*0*P*:{term}"
+        f"{now.year % 100:02d}{now.month:02d}{now.day:02d}*1200*^*00501*{icn}*0*P*:"
+        f"{term}"
     )
     out.write(f"GS*HP*OVERTURNGEN*PRACTICE*{_d8(now)}*1200*1*X*005010X221A1{term}")
 
@@ -259,7 +260,8 @@ def generate_835(
         ):
             proc = f"HC:{code}:{mod}" if mod else f"HC:{code}"
             segs.append(
-                f"SVC*{proc}*{_money(lcharge * sign)}*{_money(lpaid * sign)}**{units * sign}"
+                f"SVC*{proc}*{_money(lcharge * sign)}*{_money(lpaid * sign)}"
+                f"**{units * sign}"
             )
             segs.append(f"DTM*472*{_d8(c.dos)}")
             by_group: dict[str, list[str]] = {}

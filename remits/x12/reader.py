@@ -169,9 +169,9 @@ class _Claim:
 
 
 def _open(source, filename):
-    if isinstance(source, (bytes, bytearray, memoryview)):
+    if isinstance(source, bytes | bytearray | memoryview):
         return io.BytesIO(bytes(source)), filename or "<bytes>", True
-    if isinstance(source, (str, os.PathLike)):
+    if isinstance(source, str | os.PathLike):
         path = os.fspath(source)
         return open(path, "rb"), filename or os.path.basename(path), True
     name = filename or getattr(source, "name", None)
@@ -252,7 +252,7 @@ def _sniff(text: str, filename: str) -> _Delims:
     )
 
 
-# --- the reader ------------------------------------------------------------------------
+# --- the reader ---------------------------------------------------------------
 
 
 def read_835(
@@ -344,7 +344,8 @@ class _Reader:
                     None,
                     None,
                     None,
-                    "no ISA/GS envelope: read from the ST segment with element separator "
+                    "no ISA/GS envelope: read from the ST segment with element "
+                    "separator "
                     f"{delims.element!r} and segment terminator {delims.segment!r}",
                 )
             )
@@ -522,8 +523,9 @@ class _Reader:
                     ln.pos,
                     "SVC",
                     None,
-                    f"service line {len(c.lines)} of claim {c.e[1]!r} does not balance: "
-                    f"charge {ln.charge} - adjustments {ln.cas_total} != paid {ln.paid}",
+                    f"service line {len(c.lines)} of claim {c.e[1]!r} does not "
+                    f"balance: charge {ln.charge} - adjustments {ln.cas_total} "
+                    f"!= paid {ln.paid}",
                 )
 
         def close_claim() -> Claim:
@@ -982,7 +984,8 @@ class _Reader:
                             pos,
                             "SE",
                             "SE01",
-                            f"segment count {se01!r} but the transaction set has {count} "
+                            f"segment count {se01!r} but the transaction set has "
+                            f"{count} "
                             "segments",
                         )
                     if not _same_control(se02, tx.st02):
@@ -1004,7 +1007,7 @@ class _Reader:
                     st01 = e[1] if n > 1 else ""
                     if st01 != "835" and not seen_835:
                         raise X12Error(
-                            f"not an 835: transaction set identifier {e[1] if n > 1 else ''!r}",
+                            f"not an 835: transaction set identifier {st01!r}",
                             filename=fname,
                             position=pos,
                             segment_id="ST",
@@ -1048,7 +1051,8 @@ class _Reader:
                                 pos,
                                 "ST",
                                 None,
-                                f"unexpected version {version!r}: read with 005010X221A1 rules",
+                                f"unexpected version {version!r}: read with "
+                                "005010X221A1 rules",
                             )
                     if expect_envelope and gs_pos is None:
                         yield self._file_issue(

@@ -15,7 +15,9 @@ SAMPLE_EDIT = st.integers(min_value=0, max_value=len(VALID))
 
 def read_all(data: bytes, chunk_size: int = 1 << 20) -> list:
     try:
-        return list(read_835(io.BytesIO(data), filename="fuzz.835", chunk_size=chunk_size))
+        return list(
+            read_835(io.BytesIO(data), filename="fuzz.835", chunk_size=chunk_size)
+        )
     except X12Error as exc:
         assert str(exc).startswith("fuzz.835")
         return []
@@ -25,7 +27,9 @@ def read_all(data: bytes, chunk_size: int = 1 << 20) -> list:
 def corrupted(draw):
     data = bytearray(VALID)
     for _ in range(draw(st.integers(1, 6))):
-        op = draw(st.sampled_from(["delete", "duplicate", "mutate", "insert", "truncate"]))
+        op = draw(
+            st.sampled_from(["delete", "duplicate", "mutate", "insert", "truncate"])
+        )
         if not data:
             break
         i = draw(st.integers(0, len(data) - 1))

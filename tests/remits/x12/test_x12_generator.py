@@ -4,7 +4,15 @@ import io
 from collections import Counter
 from decimal import Decimal
 
-from remits.x12 import Claim, Payee, Payer, TransactionEnd, generate_835, parse_835, read_835
+from remits.x12 import (
+    Claim,
+    Payee,
+    Payer,
+    TransactionEnd,
+    generate_835,
+    parse_835,
+    read_835,
+)
 
 
 def generate(**kw):
@@ -24,7 +32,9 @@ def test_same_seed_same_bytes_other_seed_other_bytes():
 
 
 def test_generated_file_reads_with_zero_issues_and_matches_the_summary():
-    text, summary = generate(claims=1500, claims_per_transaction=200, recovered_share=0.2)
+    text, summary = generate(
+        claims=1500, claims_per_transaction=200, recovered_share=0.2
+    )
 
     txs = parse_835(text.encode(), filename="gen.835")
 
@@ -38,7 +48,9 @@ def test_generated_file_reads_with_zero_issues_and_matches_the_summary():
 
 
 def test_denial_mix_reversals_plb_and_unique_payer_claim_numbers():
-    text, summary = generate(claims=5000, claims_per_transaction=250, recovered_share=0.3)
+    text, summary = generate(
+        claims=5000, claims_per_transaction=250, recovered_share=0.3
+    )
     txs = parse_835(text.encode())
     claims = [c for t in txs for c in t.claims]
 
@@ -48,7 +60,10 @@ def test_denial_mix_reversals_plb_and_unique_payer_claim_numbers():
     assert summary.denied_claims == statuses["4"]
     assert summary.recovered > 0
     reasons = Counter(
-        a.reason for c in claims for ln in c.lines for a in ln.adjustments
+        a.reason
+        for c in claims
+        for ln in c.lines
+        for a in ln.adjustments
         if a.group in ("CO", "OA") and a.reason != "45"
     )
     for carc in ("16", "197", "27", "50", "29", "18"):
@@ -82,7 +97,9 @@ def test_reversal_is_an_exact_negation_of_the_original():
 def test_custom_payers_payees_and_no_line_breaks():
     payee = Payee("Test Clinic", "1000000004", "990000001")
     payer = Payer("State Medicaid", "SM1", "MC", "medicaid")
-    text, summary = generate(claims=50, payees=[payee], payers=[payer], line_breaks=False)
+    text, summary = generate(
+        claims=50, payees=[payee], payers=[payer], line_breaks=False
+    )
     assert "\n" not in text
     txs = parse_835(text.encode())
     assert {t.header.payee_npi for t in txs} == {"1000000004"}

@@ -60,9 +60,7 @@ def build(body=BODY, isa=ISA, sep="*", term="~", nl="\n", comp=":"):
     isa_text = isa.replace("*", sep)
     if comp != ":":
         isa_text = isa_text[:-1] + comp
-    segs = [isa_text] + [
-        s.replace("*", sep).replace(":", comp) for s in body
-    ]
+    segs = [isa_text] + [s.replace("*", sep).replace(":", comp) for s in body]
     return (term + nl).join(segs) + term + nl
 
 
@@ -119,7 +117,11 @@ def test_reads_a_clean_835_with_all_header_and_claim_fields():
         "99213",
         ("25", "GT"),
     )
-    assert (ln.charge, ln.paid, ln.units) == (Decimal("200"), Decimal("140"), Decimal("1"))
+    assert (ln.charge, ln.paid, ln.units) == (
+        Decimal("200"),
+        Decimal("140"),
+        Decimal("1"),
+    )
     assert ln.service_date == date(2026, 1, 1)
     assert ln.control_number == "LINE1"
     assert ln.allowed == Decimal("160")
@@ -174,7 +176,9 @@ def test_segments_wrapped_over_lines_are_joined():
 
 
 def test_bom_and_prose_before_isa_are_warnings():
-    data = b"\xef\xbb\xbfScenario 1 \x92s text with ISA in it\r\n\r\n" + build().encode()
+    data = (
+        b"\xef\xbb\xbfScenario 1 \x92s text with ISA in it\r\n\r\n" + build().encode()
+    )
     events = list(read_835(data, filename="era.835"))
     file_msgs = [e.issue.message for e in events if isinstance(e, FileIssue)]
     assert any("byte order mark" in m for m in file_msgs)
@@ -200,9 +204,17 @@ def test_unpadded_isa():
 
 def test_several_interchanges_and_transactions():
     one = build(nl="")
-    two = build().replace("ST*835*0001", "ST*835*0002").replace("SE*25*0001", "SE*25*0002")
+    two = (
+        build()
+        .replace("ST*835*0001", "ST*835*0002")
+        .replace("SE*25*0001", "SE*25*0002")
+    )
     txs = parse_835((one + "\n" + two + one).encode())
-    assert [t.header.transaction_control_number for t in txs] == ["0001", "0002", "0001"]
+    assert [t.header.transaction_control_number for t in txs] == [
+        "0001",
+        "0002",
+        "0001",
+    ]
     assert all(t.issues == [] for t in txs)
 
 
@@ -226,7 +238,11 @@ def test_cas_with_six_triplets_and_quantities():
 
 def test_reversal_with_negative_amounts_balances():
     body = list(BODY)
-    body[body.index("BPR*I*140*C*ACH*CCP*01*999999999*DA*123456*1512345678**01*888888888*DA*654321*20260112")] = "BPR*I*0*C*NON************20260112"
+    body[
+        body.index(
+            "BPR*I*140*C*ACH*CCP*01*999999999*DA*123456*1512345678**01*888888888*DA*654321*20260112"
+        )
+    ] = "BPR*I*0*C*NON************20260112"
     rev = [
         "CLP*A1001*22*-200*-140*-20*12*PCN0001*11*1",
         "SVC*HC:99213*-200*-140**-1",
@@ -261,11 +277,15 @@ def test_plb_pairs_with_composite_reasons_balance_the_payment():
 
 
 def test_mia_remarks_and_institutional_claim_without_lines():
-    body = BODY[:10] + [
-        "CLP*B7*1*1000*800**MA*ICN77*11*1",
-        "CAS*CO*45*200",
-        "MIA*0***0*MA01" + "*" * 15 + "MA02*MA03",
-    ] + ["SE*13*0001", "GE*1*77", "IEA*1*000000123"]
+    body = (
+        BODY[:10]
+        + [
+            "CLP*B7*1*1000*800**MA*ICN77*11*1",
+            "CAS*CO*45*200",
+            "MIA*0***0*MA01" + "*" * 15 + "MA02*MA03",
+        ]
+        + ["SE*13*0001", "GE*1*77", "IEA*1*000000123"]
+    )
     body[2] = body[2].replace("BPR*I*140*", "BPR*I*800*")
     tx = only(build(body=body))
     assert tx.issues == []
@@ -406,16 +426,25 @@ def test_bare_st_with_angle_component_separator():
 
 @pytest.mark.parametrize(
     "data",
-    [b"", b"hello world\n", b"PK\x03\x04\x00\x00binary", b"ISA is a word here, not X12"],
+    [
+        b"",
+        b"hello world\n",
+        b"PK\x03\x04\x00\x00binary",
+        b"ISA is a word here, not X12",
+    ],
 )
 def test_not_an_835_raises_one_clear_error(data):
     with pytest.raises(X12Error) as exc:
         parse_835(data, filename="upload.bin")
-    assert str(exc.value).startswith("upload.bin: not an X12 835 file: no ISA or ST*835")
+    assert str(exc.value).startswith(
+        "upload.bin: not an X12 835 file: no ISA or ST*835"
+    )
 
 
 def test_an_837_raises():
-    body = [s.replace("ST*835*0001*005010X221A1", "ST*837*0001*005010X222A1") for s in BODY]
+    body = [
+        s.replace("ST*835*0001*005010X221A1", "ST*837*0001*005010X222A1") for s in BODY
+    ]
     with pytest.raises(X12Error) as exc:
         parse_835(build(body=body).encode(), filename="claim.837")
     assert exc.value.element == "ST01"
@@ -425,9 +454,7 @@ def test_an_837_raises():
 def test_small_chunks_give_the_same_result():
     data = (build() * 3).encode()
     big = parse_835(data)
-    small = [
-        e for e in read_835(io.BytesIO(data), chunk_size=1024)
-    ]
+    small = [e for e in read_835(io.BytesIO(data), chunk_size=1024)]
     assert len(big) == 3
     assert sum(isinstance(e, Claim) for e in small) == 3
 
@@ -442,7 +469,12 @@ def test_reads_from_a_path(tmp_path):
 
 
 def test_x12error_attributes():
-    err = X12Error("'abc' is not a number", filename="era.835", position=14,
-                   segment_id="CLP", element="CLP03")
+    err = X12Error(
+        "'abc' is not a number",
+        filename="era.835",
+        position=14,
+        segment_id="CLP",
+        element="CLP03",
+    )
     assert str(err) == "era.835: segment 14 (CLP), element CLP03: 'abc' is not a number"
     assert (err.position, err.segment_id, err.element) == (14, "CLP", "CLP03")
