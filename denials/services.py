@@ -302,3 +302,122 @@ def denials_score(*, denial_ids: Sequence[int], today: date | None = None) -> in
     if changed:
         Denial.objects.bulk_update(changed, SCORE_FIELDS, batch_size=1000)
     return len(changed)
+
+
+# Work on a denial ----------------------------------------------------------------
+
+S = Denial.Status
+# from status → statuses a person may move it to. Recovery by an 835 bypasses this.
+TRANSITIONS: dict[str, set[str]] = {
+    S.NEW: {S.IN_PROGRESS, S.WRITTEN_OFF, S.NO_ACTION, S.RECOVERED},
+    S.IN_PROGRESS: {S.APPEALED, S.CORRECTED_SENT, S.PENDING_PAYER, S.RECOVERED,
+                    S.WRITTEN_OFF, S.NO_ACTION, S.NEW},
+    S.APPEALED: {S.IN_PROGRESS, S.PENDING_PAYER, S.RECOVERED, S.WRITTEN_OFF},
+    S.CORRECTED_SENT: {S.IN_PROGRESS, S.PENDING_PAYER, S.RECOVERED, S.WRITTEN_OFF},
+    S.PENDING_PAYER: {S.IN_PROGRESS, S.APPEALED, S.RECOVERED, S.WRITTEN_OFF},
+    S.RECOVERED: {S.IN_PROGRESS},
+    S.WRITTEN_OFF: {S.IN_PROGRESS},
+    S.NO_ACTION: {S.IN_PROGRESS},
+}
+
+
+@transaction.atomic
+def denial_transition(
+    *, denial: Denial, to_status: str, by, note: str = "", amount: Decimal | None = None
+) -> Denial:
+    """Move a denial to another status, or refuse with a message saying why not."""
+    from core.errors import ApplicationError
+
+    denial = Denial.objects.select_for_update().get(pk=denial.pk)
+    if to_status not in S.values:
+        raise ApplicationError(f"Unknown status {to_status!r}.", field="status")
+    if to_status == denial.status:
+        raise ApplicationError(f"The denial is already {denial.get_status_display()}.",
+                               field="status")
+    if to_status not in TRANSITIONS[denial.status]:
+        allowed = ", ".join(sorted(S(s).label for s in TRANSITIONS[denial.status]))
+        raise ApplicationError(
+            f"A denial that is {denial.get_status_display()} cannot become "
+            f"{S(to_status).label}. Allowed next: {allowed}.", field="status",
+        )
+    if to_status == S.RECOVERED and (amount is None or amount <= 0):
+        raise ApplicationError("Enter the amount recovered.", field="amount")
+    if to_status == S.WRITTEN_OFF and not note.strip():
+        raise ApplicationError("Give the reason for the write-off.", field="note")
+    now = timezone.now()
+    before = denial.status
+    denial.status = to_status
+    if denial.first_worked_at is None and to_status != S.NEW:
+        denial.first_worked_at = now
+    if to_status == S.APPEALED:
+        denial.was_appealed = True
+        denial.appealed_at = denial.appealed_at or now
+    if to_status in Denial.RESOLVED_STATUSES:
+        denial.resolved_at = now
+        denial.resolution_note = note
+        if to_status == S.RECOVERED:
+            denial.recovered_amount = (denial.recovered_amount or ZERO) + amount
+        if to_status == S.WRITTEN_OFF:
+            denial.written_off_amount = max(denial.denied_amount - denial.recovered_amount,
+                                            ZERO)
+    elif before in Denial.RESOLVED_STATUSES:
+        denial.resolved_at = None
+    if to_status == S.NEW:
+        denial.assignee = None
+        denial.assigned_at = None
+    if to_status == S.IN_PROGRESS and denial.assignee_id is None and by is not None:
+        denial.assignee = by
+        denial.assigned_at = now
+    denial.save()
+    DenialEvent.objects.create(
+        denial=denial, actor=by, kind=DenialEvent.Kind.STATUS, from_status=before,
+        to_status=to_status, text=note, amount=amount,
+    )
+    if to_status in Denial.RESOLVED_STATUSES and denial.was_appealed:
+        # An appeal outcome teaches the overturn chance of every open sibling.
+        transaction.on_commit(lambda: _rescore_siblings(denial))
+    return denial
+
+
+def _rescore_siblings(denial: Denial) -> None:
+    from .tasks import denials_score_task
+
+    ids = list(
+        Denial.objects.filter(
+            practice_id=denial.practice_id, payer_id=denial.payer_id,
+            category_id=denial.category_id, status__in=Denial.OPEN_STATUSES,
+        ).values_list("pk", flat=True)[:50000]
+    )
+    for start in range(0, len(ids), 5000):
+        denials_score_task.delay(ids[start:start + 5000])
+
+
+@transaction.atomic
+def denial_assign(*, denial: Denial, assignee, by) -> Denial:
+    """Assign (or with assignee=None, unassign) a denial."""
+    denial = Denial.objects.select_for_update().get(pk=denial.pk)
+    if not denial.is_open:
+        from core.errors import ApplicationError
+
+        raise ApplicationError("A resolved denial cannot be assigned; reopen it first.")
+    denial.assignee = assignee
+    denial.assigned_at = timezone.now() if assignee else None
+    denial.save(update_fields=["assignee", "assigned_at"])
+    DenialEvent.objects.create(
+        denial=denial, actor=by, kind=DenialEvent.Kind.ASSIGNED,
+        text=f"Assigned to {assignee.get_username()}" if assignee else "Unassigned",
+    )
+    return denial
+
+
+@transaction.atomic
+def denial_note_add(*, denial: Denial, text: str, by) -> DenialEvent:
+    from core.errors import ApplicationError
+
+    text = text.strip()
+    if not text:
+        raise ApplicationError("A note cannot be empty.", field="text")
+    if len(text) > 5000:
+        raise ApplicationError("A note is limited to 5,000 characters.", field="text")
+    return DenialEvent.objects.create(denial=denial, actor=by, kind=DenialEvent.Kind.NOTE,
+                                      text=text)
