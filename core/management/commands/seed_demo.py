@@ -12,7 +12,10 @@ class Command(BaseCommand):
     help = "Create demo practices, users (biller, manager, admin) and demo work for each app."
 
     def add_arguments(self, parser):
-        parser.add_argument("--denials", type=int, default=3000, help="Claims to generate.")
+        parser.add_argument(
+            "--claims", type=int, default=24000,
+            help="Claims to generate over 24 months of demo remits (0 for none).",
+        )
         parser.add_argument("--seed", type=int, default=7)
 
     def handle(self, *args, **options):

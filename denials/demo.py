@@ -1,0 +1,125 @@
+"""Demo remits and denials: 24 months of generated ERAs posted through the real intake,
+then the older denials worked the way a billing office would have worked them."""
+
+import io
+import random
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.models import Membership, Role
+from remits import x12
+from remits.generation import era_generate
+from remits.models import Payer
+
+from .intake import era_ingest
+from .models import Denial, DenialEvent
+from .services import denials_score
+
+MONTHS = 24
+
+
+def _months_back(today: date, count: int) -> list[date]:
+    first = today.replace(day=1)
+    months = []
+    for back in range(count - 1, -1, -1):
+        year, month = first.year, first.month - back
+        while month <= 0:
+            month += 12
+            year -= 1
+        months.append(date(year, month, 5))
+    return months
+
+
+def seed(*, context, options, stdout) -> None:
+    claims = options.get("claims", 0)
+    if not claims:
+        return
+    practices = context["practices"]
+    today = timezone.localdate()
+    per_month = max(1, claims // MONTHS)
+    base_seed = options.get("seed", 7)
+    for index, month in enumerate(_months_back(today, MONTHS)):
+        text, _ = era_generate(
+            claims=per_month, seed=base_seed * 100 + index, start_date=month,
+            account_prefix=f"{month:%y%m}", practices=practices, recovered_share=0.08,
+            claims_per_transaction=120,
+        )
+        era_ingest(stream=io.BytesIO(text.encode("ascii")),
+                   name=f"demo-era-{month:%Y-%m}.835", source="command")
+    _classify_payers()
+    _work_history(today=today, rng=random.Random(base_seed))
+    ids = list(Denial.objects.filter(status__in=Denial.OPEN_STATUSES).values_list("pk", flat=True))
+    for start in range(0, len(ids), 5000):
+        denials_score(denial_ids=ids[start:start + 5000], today=today)
+    stdout.write(f"Posted {MONTHS} months of demo remits: {Denial.objects.count()} denials.")
+
+
+def _classify_payers() -> None:
+    for known in x12.generator.DEFAULT_PAYERS:
+        Payer.objects.filter(identifier=known.payer_id).update(payer_class=known.payer_class)
+
+
+@transaction.atomic
+def _work_history(*, today: date, rng: random.Random) -> None:
+    """Back-date postings to their remit dates and resolve what is old enough."""
+    billers = {
+        m.practice_id: m.user
+        for m in Membership.objects.filter(role=Role.BILLER).select_related("user")
+    }
+    tz = timezone.get_current_timezone()
+    changed = []
+    events = []
+    for d in Denial.objects.filter(status=Denial.Status.NEW).select_related("practice"):
+        posted = datetime.combine((d.remit_date or today) + timedelta(days=1), time(9), tz)
+        d.posted_at = posted
+        age = (today - posted.date()).days
+        worker = billers.get(d.practice_id)
+        if age > 20 and d.status == Denial.Status.NEW:
+            # Earlier months were worked more slowly: the 7-day standard improves.
+            worked_after = rng.randint(1, 14 if age > 365 else 8)
+            d.first_worked_at = posted + timedelta(days=worked_after)
+            d.assignee = worker
+            roll = rng.random()
+            if roll < 0.55:
+                d.was_appealed = True
+                d.appealed_at = d.first_worked_at + timedelta(days=rng.randint(1, 10))
+                d.status = Denial.Status.RECOVERED
+                share = Decimal(rng.choice(["1", "1", "1", "0.6"]))
+                d.recovered_amount = (d.denied_amount * share).quantize(Decimal("0.01"))
+                d.resolved_at = d.appealed_at + timedelta(days=rng.randint(14, 45))
+                d.resolution_note = "Appeal overturned"
+            elif roll < 0.75:
+                d.was_appealed = rng.random() < 0.5
+                d.status = Denial.Status.WRITTEN_OFF
+                d.written_off_amount = d.denied_amount
+                d.resolved_at = d.first_worked_at + timedelta(days=rng.randint(5, 60))
+                d.resolution_note = "Below rework threshold" if not d.was_appealed else "Upheld"
+            elif roll < 0.85:
+                d.status = Denial.Status.NO_ACTION
+                d.resolved_at = d.first_worked_at + timedelta(days=2)
+                d.resolution_note = "Billed to secondary payer"
+            elif age < 120:
+                d.status = Denial.Status.APPEALED
+                d.was_appealed = True
+                d.appealed_at = d.first_worked_at + timedelta(days=rng.randint(1, 10))
+            else:
+                d.status = Denial.Status.WRITTEN_OFF
+                d.written_off_amount = d.denied_amount
+                d.resolved_at = d.first_worked_at + timedelta(days=90)
+                d.resolution_note = "Appeal window closed"
+            if d.resolved_at and d.resolved_at > timezone.now():
+                d.resolved_at = timezone.now()
+            events.append(DenialEvent(denial=d, actor=worker, kind=DenialEvent.Kind.STATUS,
+                                      from_status="new", to_status=d.status,
+                                      text=d.resolution_note))
+        changed.append(d)
+    Denial.objects.bulk_update(
+        changed,
+        ["posted_at", "first_worked_at", "assignee", "status", "was_appealed", "appealed_at",
+         "recovered_amount", "written_off_amount", "resolved_at", "resolution_note"],
+        batch_size=1000,
+    )
+    DenialEvent.objects.bulk_create(events, batch_size=1000)
