@@ -77,44 +77,45 @@ def _work_history(*, today: date, rng: random.Random) -> None:
         d.posted_at = posted
         age = (today - posted.date()).days
         worker = billers.get(d.practice_id)
-        if age > 20 and d.status == Denial.Status.NEW:
-            # Earlier months were worked more slowly: the 7-day standard improves.
-            worked_after = rng.randint(1, 14 if age > 365 else 8)
-            d.first_worked_at = posted + timedelta(days=worked_after)
-            d.assignee = worker
-            roll = rng.random()
-            if roll < 0.55:
+        roll = rng.random()
+        if age <= 7 or (age <= 60 and roll < 0.5):
+            changed.append(d)  # still on the queue, untouched
+            continue
+        # Earlier months were worked more slowly: the 7-day standard improves.
+        worked_after = rng.randint(1, 14 if age > 365 else 8)
+        d.first_worked_at = posted + timedelta(days=min(worked_after, age))
+        d.assignee = worker
+        roll = rng.random()
+        if age <= 180 and roll < 0.45:
+            d.status = rng.choice([Denial.Status.IN_PROGRESS, Denial.Status.APPEALED,
+                                   Denial.Status.PENDING_PAYER, Denial.Status.APPEALED])
+            if d.status == Denial.Status.APPEALED:
                 d.was_appealed = True
-                d.appealed_at = d.first_worked_at + timedelta(days=rng.randint(1, 10))
-                d.status = Denial.Status.RECOVERED
-                share = Decimal(rng.choice(["1", "1", "1", "0.6"]))
-                d.recovered_amount = (d.denied_amount * share).quantize(Decimal("0.01"))
-                d.resolved_at = d.appealed_at + timedelta(days=rng.randint(14, 45))
-                d.resolution_note = "Appeal overturned"
-            elif roll < 0.75:
-                d.was_appealed = rng.random() < 0.5
-                d.status = Denial.Status.WRITTEN_OFF
-                d.written_off_amount = d.denied_amount
-                d.resolved_at = d.first_worked_at + timedelta(days=rng.randint(5, 60))
-                d.resolution_note = "Below rework threshold" if not d.was_appealed else "Upheld"
-            elif roll < 0.85:
-                d.status = Denial.Status.NO_ACTION
-                d.resolved_at = d.first_worked_at + timedelta(days=2)
-                d.resolution_note = "Billed to secondary payer"
-            elif age < 120:
-                d.status = Denial.Status.APPEALED
-                d.was_appealed = True
-                d.appealed_at = d.first_worked_at + timedelta(days=rng.randint(1, 10))
-            else:
-                d.status = Denial.Status.WRITTEN_OFF
-                d.written_off_amount = d.denied_amount
-                d.resolved_at = d.first_worked_at + timedelta(days=90)
-                d.resolution_note = "Appeal window closed"
-            if d.resolved_at and d.resolved_at > timezone.now():
-                d.resolved_at = timezone.now()
-            events.append(DenialEvent(denial=d, actor=worker, kind=DenialEvent.Kind.STATUS,
-                                      from_status="new", to_status=d.status,
-                                      text=d.resolution_note))
+                d.appealed_at = d.first_worked_at + timedelta(days=rng.randint(1, 5))
+        elif roll < 0.55:
+            d.was_appealed = True
+            d.appealed_at = d.first_worked_at + timedelta(days=rng.randint(1, 10))
+            d.status = Denial.Status.RECOVERED
+            share = Decimal(rng.choice(["1", "1", "1", "0.6"]))
+            d.recovered_amount = (d.denied_amount * share).quantize(Decimal("0.01"))
+            d.resolved_at = d.appealed_at + timedelta(days=rng.randint(14, 45))
+            d.resolution_note = "Appeal overturned"
+        elif roll < 0.78:
+            d.was_appealed = rng.random() < 0.5
+            d.status = Denial.Status.WRITTEN_OFF
+            d.written_off_amount = d.denied_amount
+            d.resolved_at = d.first_worked_at + timedelta(days=rng.randint(5, 60))
+            d.resolution_note = "Upheld on appeal" if d.was_appealed else "Below rework cost"
+        else:
+            d.status = Denial.Status.NO_ACTION
+            d.resolved_at = d.first_worked_at + timedelta(days=2)
+            d.resolution_note = "Billed to the secondary payer"
+        for stamp in ("appealed_at", "resolved_at", "first_worked_at"):
+            if getattr(d, stamp) and getattr(d, stamp) > timezone.now():
+                setattr(d, stamp, timezone.now())
+        events.append(DenialEvent(denial=d, actor=worker, kind=DenialEvent.Kind.STATUS,
+                                  from_status="new", to_status=d.status,
+                                  text=d.resolution_note))
         changed.append(d)
     Denial.objects.bulk_update(
         changed,

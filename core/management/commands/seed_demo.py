@@ -13,7 +13,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--claims", type=int, default=24000,
+            "--claims", type=int, default=36000,
             help="Claims to generate over 24 months of demo remits (0 for none).",
         )
         parser.add_argument("--seed", type=int, default=7)
