@@ -228,6 +228,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.worker_heartbeat_task",
         "schedule": 60.0,
     },
+    "prevention-rollups-refresh": {
+        "task": "prevention.tasks.rollups_refresh_task",
+        "schedule": 60.0 * 60,
+    },
 }
 
 LOGGING = {
