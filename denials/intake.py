@@ -227,6 +227,21 @@ def _header_summary(header: x12.RemittanceHeader) -> dict:
     }
 
 
+def _fingerprint(claim: x12.Claim) -> bytes:
+    """What makes a claim's content, without its position in the file."""
+    lines = [
+        (ln.procedure_code, ln.modifiers, ln.charge, ln.paid, ln.units, ln.service_date,
+         ln.adjustments, ln.remarks, ln.control_number)
+        for ln in claim.lines
+    ]
+    return repr((
+        claim.account_number, claim.status, claim.charge, claim.paid,
+        claim.patient_responsibility, claim.payer_claim_number, claim.frequency,
+        claim.patient_last, claim.patient_first, claim.insured_id, claim.statement_from,
+        claim.adjustments, claim.remarks, lines,
+    )).encode()
+
+
 def _post_one(
     *, remit_file, sequence, header, events, context, practice, accept_conflict
 ) -> dict:
@@ -240,15 +255,18 @@ def _post_one(
     )
     payer = remit_services.payer_for(header=header)
     payer_identifier = payer.identifier if payer else ""
-    digest = hashlib.sha256(repr(_header_summary(header) | {"payer": payer_identifier})
-                            .encode())
+    # Envelope control numbers change when a clearinghouse resends; content does not.
+    hashed = {k: v for k, v in _header_summary(header).items()
+              if k not in ("interchange_control_number", "transaction_control_number")}
+    digest = hashlib.sha256(repr(hashed | {"payer": payer_identifier}).encode())
     try:
         with transaction.atomic():
-            Remittance.objects.filter(remit_file=remit_file, sequence=sequence).delete()
-            remittance = Remittance.objects.create(
-                remit_file=remit_file, sequence=sequence, practice=target, payer=payer,
-                status=Remittance.Status.POSTING, content_hash="",
-                payer_identifier=payer_identifier, **_header_summary(header),
+            # A held transaction set being released keeps its row (and id).
+            remittance, _ = Remittance.objects.update_or_create(
+                remit_file=remit_file, sequence=sequence,
+                defaults={"practice": target, "payer": payer,
+                          "status": Remittance.Status.POSTING, "content_hash": "",
+                          "payer_identifier": payer_identifier, **_header_summary(header)},
             )
             buffer: list[x12.Claim] = []
             end: x12.Transaction | None = None
@@ -271,7 +289,7 @@ def _post_one(
 
             for ev in events:
                 if isinstance(ev, x12.Claim):
-                    digest.update(repr(ev).encode())
+                    digest.update(_fingerprint(ev))
                     buffer.append(ev)
                     if len(buffer) >= CHUNK_CLAIMS:
                         flush()
@@ -333,14 +351,14 @@ def _post_one(
                            "message": f"{remit_file.original_name}: transaction {sequence}: "
                                       f"{note}"})
         with transaction.atomic():
-            Remittance.objects.filter(remit_file=remit_file, sequence=sequence).delete()
-            Remittance.objects.create(
-                remit_file=remit_file, sequence=sequence, practice=target, payer=payer,
-                status=rejected.status, content_hash=digest.hexdigest(),
-                payer_identifier=payer_identifier,
-                claim_count=end.claim_count if end else 0,
-                paid_total=end.paid_total if end else ZERO,
-                issues=issues, **_header_summary(header),
+            Remittance.objects.update_or_create(
+                remit_file=remit_file, sequence=sequence,
+                defaults={"practice": target, "payer": payer, "status": rejected.status,
+                          "content_hash": digest.hexdigest(),
+                          "payer_identifier": payer_identifier,
+                          "claim_count": end.claim_count if end else 0,
+                          "paid_total": end.paid_total if end else ZERO,
+                          "issues": issues, **_header_summary(header)},
             )
         if rejected.status == "rejected":
             outcome["errors"] = [i["message"] for i in issues if i["severity"] == "error"]
