@@ -8,7 +8,9 @@ from core.tenancy import user_practice_ids
 from .models import Denial
 
 
-def denials_for_user(*, user, practice_ids: list[int] | None = None) -> QuerySet[Denial]:
+def denials_for_user(
+    *, user, practice_ids: list[int] | None = None
+) -> QuerySet[Denial]:
     """Denials of the user's practices (optionally narrowed to some of them)."""
     allowed = set(user_practice_ids(user))
     if practice_ids is not None:
@@ -20,8 +22,145 @@ def denial_get(*, user, pk: int) -> Denial:
     """One denial of the user's practices, or 404 (never another practice's)."""
     return get_object_or_404(
         denials_for_user(user=user).select_related(
-            "practice", "payer", "category", "root_cause", "assignee",
+            "practice",
+            "payer",
+            "category",
+            "root_cause",
+            "assignee",
             "claim__remittance__remit_file",
         ),
         pk=pk,
+    )
+
+
+# The queue ----------------------------------------------------------------------------
+
+QUEUE_FIELDS = (
+    "id",
+    "practice_id",
+    "payer_id",
+    "category_id",
+    "assignee_id",
+    "account_number",
+    "payer_claim_number",
+    "patient_name",
+    "denied_amount",
+    "recovered_amount",
+    "codes",
+    "appeal_deadline",
+    "no_appeal_rights",
+    "priority",
+    "priority_explanation",
+    "status",
+    "posted_at",
+    "first_worked_at",
+    "write_off_review",
+    "remit_date",
+    "practice__name",
+    "payer__name",
+    "category__name",
+    "assignee__username",
+)
+
+
+def denials_queue(*, user, practice_ids: list[int] | None = None) -> QuerySet[Denial]:
+    """Queue rows with what each row shows loaded in the same query."""
+    return (
+        denials_for_user(user=user, practice_ids=practice_ids)
+        .select_related("practice", "payer", "category", "assignee")
+        .only(*QUEUE_FIELDS)
+    )
+
+
+def denials_summary(qs: QuerySet[Denial]) -> dict:
+    """Count and dollars of a filtered queue."""
+    from django.db.models import Count, Sum
+
+    totals = qs.order_by().aggregate(count=Count("id"), denied=Sum("denied_amount"))
+    return {"count": totals["count"] or 0, "denied": totals["denied"] or 0}
+
+
+def code_descriptions_for(denials) -> dict[str, str]:
+    """ "CO-197" / "N54" → description for every code on these denials, in one query."""
+    from remits.codes import code_descriptions
+
+    carcs, rarcs, groups = set(), set(), set()
+    for d in denials:
+        for code in d.codes or []:
+            group, sep, carc = code.partition("-")
+            if sep:
+                groups.add(group)
+                carcs.add(carc)
+            else:
+                rarcs.add(code)
+    found = code_descriptions({"CARC": carcs, "RARC": rarcs, "Group": groups})
+    result = {}
+    for d in denials:
+        for code in d.codes or []:
+            group, sep, carc = code.partition("-")
+            if sep:
+                parts = [found.get(("Group", group), ""), found.get(("CARC", carc), "")]
+                result[code] = (
+                    " — ".join(p for p in parts if p) or "No description on file"
+                )
+            else:
+                result[code] = found.get(("RARC", code), "No description on file")
+    return result
+
+
+def assignable_users(*, practice_ids: list[int]):
+    """People who can be handed denials in these practices."""
+    from core.models import User
+
+    return (
+        User.objects.filter(memberships__practice_id__in=practice_ids, is_active=True)
+        .distinct()
+        .order_by("username")
+    )
+
+
+def denial_detail(*, user, pk: int) -> Denial:
+    """A denial with its claim, lines, adjustments and timeline, or 404."""
+    from django.db.models import Prefetch
+
+    from remits.models import ServiceLine
+
+    from .models import DenialEvent
+
+    return get_object_or_404(
+        denials_for_user(user=user)
+        .select_related(
+            "practice",
+            "payer",
+            "payer__canonical",
+            "category",
+            "category__department",
+            "root_cause",
+            "assignee",
+            "claim__remittance__remit_file",
+        )
+        .prefetch_related(
+            "claim__adjustments",
+            Prefetch(
+                "claim__lines", queryset=ServiceLine.objects.order_by("line_number")
+            ),
+            Prefetch("events", queryset=DenialEvent.objects.select_related("actor")),
+        ),
+        pk=pk,
+    )
+
+
+def uncategorized_codes(*, practice_ids: list[int]) -> list[dict]:
+    """Codes of "uncategorized" denials, with how many denials carry each."""
+    from django.db.models import Count
+
+    from .models import UNCATEGORIZED
+
+    return list(
+        Denial.objects.filter(
+            category__slug=UNCATEGORIZED, practice_id__in=practice_ids
+        )
+        .values("group_code", "carc", "rarc")
+        .annotate(denials=Count("id"))
+        .order_by("-denials", "carc")
     )

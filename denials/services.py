@@ -7,7 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, DateTimeField, F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from remits.models import Remittance
@@ -255,53 +256,110 @@ def denials_score(*, denial_ids: Sequence[int], today: date | None = None) -> in
 
     Idempotent: scoring the same denials again on the same day changes nothing.
     """
-    today = today or timezone.localdate()
-    settings_row = QueueSettings.objects.first() or QueueSettings()
-    denials = list(
+    rows = list(
         Denial.objects.filter(pk__in=list(denial_ids), status__in=Denial.OPEN_STATUSES)
-        .only("id", "practice_id", "payer_id", "category_id", "carc", "denied_amount",
-              "remit_date", "service_date", *SCORE_FIELDS)
+        .values_list(*SCORE_INPUTS)
     )
-    if not denials:
+    if not rows:
         return 0
-    rules = appeal_rules_by_payer({d.payer_id for d in denials if d.payer_id})
-    stats = overturn_stats({d.practice_id for d in denials})
-    now = timezone.now()
-    changed = []
-    for d in denials:
-        rule = rules.get(d.payer_id) or rules.get(None)
-        dl = deadlines.appeal_deadline(
-            rule, carc=d.carc, remit_date=d.remit_date, service_date=d.service_date
-        )
-        won, decided = stats.get((d.practice_id, d.payer_id, d.category_id), (0, 0))
-        chance = scoring.overturn_chance(
-            wins=won, outcomes=decided, prior=settings_row.overturn_prior,
-            weight=settings_row.prior_weight,
-        )
+    return _score_and_write(rows, today=today or timezone.localdate())
+
+
+# What scoring reads: inputs, then the stored outputs it compares against.
+SCORE_INPUTS = (
+    "id", "practice_id", "payer_id", "category_id", "carc", "denied_amount",
+    "remit_date", "service_date", "appeal_deadline", "no_appeal_rights", "deadline_note",
+    "priority", "priority_parts", "priority_explanation", "write_off_review",
+)
+
+
+def _score_and_write(rows: list[tuple], *, today: date,
+                     settings_row: QueueSettings | None = None) -> int:
+    """Score rows of SCORE_INPUTS in memory and write back only the changed ones."""
+    settings_row = settings_row or QueueSettings.objects.first() or QueueSettings()
+    rules = appeal_rules_by_payer({r[2] for r in rows if r[2]})
+    stats = overturn_stats({r[1] for r in rows})
+    deadline_cache: dict[tuple, deadlines.Deadline] = {}
+    chance_cache: dict[tuple, tuple[Decimal, int]] = {}
+    changed: list[tuple] = []
+    for (pk, practice_id, payer_id, category_id, carc, amount, remit_date, service_date,
+         *old) in rows:
+        key = (payer_id, carc, remit_date, service_date)
+        dl = deadline_cache.get(key)
+        if dl is None:
+            rule = rules.get(payer_id) or rules.get(None)
+            dl = deadline_cache[key] = deadlines.appeal_deadline(
+                rule, carc=carc, remit_date=remit_date, service_date=service_date
+            )
+        group = (practice_id, payer_id, category_id)
+        chance_decided = chance_cache.get(group)
+        if chance_decided is None:
+            won, decided = stats.get(group, (0, 0))
+            chance_decided = chance_cache[group] = (
+                scoring.overturn_chance(
+                    wins=won, outcomes=decided, prior=settings_row.overturn_prior,
+                    weight=settings_row.prior_weight,
+                ),
+                decided,
+            )
+        chance, decided = chance_decided
         s = scoring.score_denial(
-            denied_amount=d.denied_amount, chance=chance,
-            rework_cost=settings_row.rework_cost,
+            denied_amount=amount, chance=chance, rework_cost=settings_row.rework_cost,
             days_left=deadlines.days_left(dl.deadline, today),
             no_appeal_rights=dl.no_appeal_rights,
             half_life_days=settings_row.urgency_half_life_days,
         )
-        new_values = {
-            "appeal_deadline": dl.deadline,
-            "no_appeal_rights": dl.no_appeal_rights,
-            "deadline_note": dl.note[:300],
-            "priority": s.priority,
-            "priority_parts": {**s.parts(), "level": dl.level, "outcomes": decided},
-            "priority_explanation": s.explanation[:300],
-            "write_off_review": s.write_off_review,
-        }
-        if any(getattr(d, k) != v for k, v in new_values.items()):
-            for k, v in new_values.items():
-                setattr(d, k, v)
-            d.scored_at = now
-            changed.append(d)
+        new = (
+            dl.deadline, dl.no_appeal_rights, dl.note[:300], s.priority,
+            {**s.parts(), "level": dl.level, "outcomes": decided},
+            s.explanation[:300], s.write_off_review,
+        )
+        if tuple(old) != new:
+            changed.append((pk, *new))
     if changed:
-        Denial.objects.bulk_update(changed, SCORE_FIELDS, batch_size=1000)
+        _write_scores(changed)
     return len(changed)
+
+
+def _write_scores(changed: list[tuple]) -> None:
+    """Write (id, *score fields) rows: COPY + UPDATE ... FROM on PostgreSQL."""
+    import json
+
+    from django.db import connection
+
+    now = timezone.now()
+    if connection.vendor != "postgresql":
+        objs = []
+        for pk, *values in changed:
+            d = Denial(pk=pk, scored_at=now)
+            for name, value in zip(SCORE_FIELDS[:-1], values, strict=True):
+                setattr(d, name, value)
+            objs.append(d)
+        Denial.objects.bulk_update(objs, SCORE_FIELDS, batch_size=1000)
+        return
+    table = Denial._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS denial_scores ("
+            " id bigint PRIMARY KEY, appeal_deadline date, no_appeal_rights boolean,"
+            " deadline_note text, priority numeric(14,4), priority_parts jsonb,"
+            " priority_explanation text, write_off_review boolean) ON COMMIT DELETE ROWS"
+        )
+        # An enclosing transaction keeps earlier batches' rows: start empty.
+        cursor.execute("TRUNCATE denial_scores")
+        with cursor.copy("COPY denial_scores FROM STDIN") as copy:
+            for pk, deadline, no_rights, note, priority, parts, text, review in changed:
+                copy.write_row((pk, deadline, no_rights, note, priority,
+                                json.dumps(parts), text, review))
+        cursor.execute(
+            f"UPDATE {table} AS d SET appeal_deadline = s.appeal_deadline,"
+            " no_appeal_rights = s.no_appeal_rights, deadline_note = s.deadline_note,"
+            " priority = s.priority, priority_parts = s.priority_parts,"
+            " priority_explanation = s.priority_explanation,"
+            " write_off_review = s.write_off_review, scored_at = %s"
+            " FROM denial_scores AS s WHERE d.id = s.id",
+            [now],
+        )
 
 
 # Work on a denial ----------------------------------------------------------------
@@ -421,3 +479,139 @@ def denial_note_add(*, denial: Denial, text: str, by) -> DenialEvent:
         raise ApplicationError("A note is limited to 5,000 characters.", field="text")
     return DenialEvent.objects.create(denial=denial, actor=by, kind=DenialEvent.Kind.NOTE,
                                       text=text)
+
+
+# The queue -------------------------------------------------------------------------
+
+
+def denial_next(*, user, practice_ids: Sequence[int], attempts: int = 5) -> Denial | None:
+    """Hand the user the best unassigned new denial of these practices, atomically.
+
+    The candidate row is locked with SKIP LOCKED where the database has it, and the
+    claim itself is a conditional UPDATE ... WHERE assignee IS NULL whose row count is
+    checked, so two billers pressing "next" at once never get the same denial.
+    """
+    from django.db import connection
+
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    for _ in range(attempts):
+        with transaction.atomic():
+            candidates = Denial.objects.filter(
+                practice_id__in=list(practice_ids), status=S.NEW, assignee__isnull=True
+            ).order_by("-priority", "-id")
+            if skip_locked:
+                candidates = candidates.select_for_update(skip_locked=True)
+            pk = candidates.values_list("pk", flat=True).first()
+            if pk is None:
+                return None
+            now = timezone.now()
+            claimed = Denial.objects.filter(
+                pk=pk, status=S.NEW, assignee__isnull=True
+            ).update(
+                assignee=user, assigned_at=now, status=S.IN_PROGRESS,
+                first_worked_at=Coalesce(
+                    F("first_worked_at"), Value(now, output_field=DateTimeField())
+                ),
+            )
+            if claimed != 1:
+                continue
+            DenialEvent.objects.bulk_create([
+                DenialEvent(denial_id=pk, actor=user, kind=DenialEvent.Kind.ASSIGNED,
+                            text=f"Taken by {user.get_username()} (next denial)"),
+                DenialEvent(denial_id=pk, actor=user, kind=DenialEvent.Kind.STATUS,
+                            from_status=S.NEW, to_status=S.IN_PROGRESS),
+            ])
+            return Denial(pk=pk)
+    return None
+
+
+def denial_reassign(*, denial: Denial, assignee, by, may_assign_others: bool) -> Denial:
+    """Assign a denial as a person may: anyone to themselves, managers to anyone."""
+    from core.errors import ApplicationError
+    from core.models import Membership
+
+    current = denial.assignee_id
+    if not may_assign_others:
+        if assignee is not None and assignee.pk != by.pk:
+            raise ApplicationError("Only a manager can assign a denial to someone else.",
+                                   field="assignee")
+        if assignee is None and current not in (None, by.pk):
+            raise ApplicationError("Only a manager can unassign someone else's denial.",
+                                   field="assignee")
+    if assignee is not None and not Membership.objects.filter(
+        user=assignee, practice_id=denial.practice_id
+    ).exists():
+        raise ApplicationError("That person does not work in this denial's practice.",
+                               field="assignee")
+    if (assignee.pk if assignee else None) == current:
+        raise ApplicationError(
+            "The denial is already assigned to that person." if assignee
+            else "The denial is not assigned to anyone.", field="assignee",
+        )
+    return denial_assign(denial=denial, assignee=assignee, by=by)
+
+
+@transaction.atomic
+def denial_root_cause_set(*, denial: Denial, category: Category, by) -> Denial:
+    """Confirm the suggested root cause, or change it, in one recorded action."""
+    denial = Denial.objects.select_for_update().get(pk=denial.pk)
+    before = denial.root_cause
+    denial.root_cause = category
+    denial.root_cause_confirmed = True
+    denial.save(update_fields=["root_cause", "root_cause_confirmed"])
+    if before is not None and before.pk == category.pk:
+        text = f"Root cause confirmed: {category.name}"
+    else:
+        text = f"Root cause set to {category.name}" + (
+            f" (was {before.name})" if before is not None else ""
+        )
+    DenialEvent.objects.create(denial=denial, actor=by, kind=DenialEvent.Kind.ROOT_CAUSE,
+                               text=text)
+    return denial
+
+
+# Rescoring many ----------------------------------------------------------------------
+
+RESCORE_BATCH = 50_000
+
+
+def denials_rescore(
+    *, payer_ids: Sequence[int] | None = None, batch_size: int = RESCORE_BATCH,
+    today: date | None = None,
+) -> int:
+    """Rescore every open denial (or those of some payers and their aliases) in batches.
+
+    Walks the open denials in id order, a bounded batch at a time, so memory stays flat
+    at any size; returns how many changed.
+    """
+    from remits.models import Payer
+
+    today = today or timezone.localdate()
+    settings_row = QueueSettings.objects.first() or QueueSettings()
+    qs = Denial.objects.filter(status__in=Denial.OPEN_STATUSES)
+    if payer_ids is not None:
+        ids = set(payer_ids)
+        ids |= set(Payer.objects.filter(canonical_id__in=ids).values_list("pk", flat=True))
+        qs = qs.filter(payer_id__in=ids)
+    changed, last = 0, 0
+    while True:
+        rows = list(qs.filter(pk__gt=last).order_by("pk").values_list(*SCORE_INPUTS)
+                    [:batch_size])
+        if not rows:
+            return changed
+        last = rows[-1][0]
+        changed += _score_and_write(rows, today=today, settings_row=settings_row)
+
+
+def payer_rules_changed(*, payer_ids: Sequence[int] | None) -> None:
+    """Queue a rescore of the open denials a payer or rule change touches (on commit).
+
+    None means every payer (a class default or the queue settings changed).
+    """
+    from .tasks import denials_rescore_all_task, denials_rescore_payers_task
+
+    if payer_ids is None:
+        transaction.on_commit(lambda: denials_rescore_all_task.delay())
+    else:
+        ids = sorted(set(payer_ids))
+        transaction.on_commit(lambda: denials_rescore_payers_task.delay(ids))

@@ -26,3 +26,21 @@ def era_file_post_task(remit_file_id: int) -> None:
         logger.info("remit file %s is gone or already posted; skipping", remit_file_id)
         return
     era_file_post(remit_file=remit_file)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True,
+             autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+def denials_rescore_all_task() -> int:
+    """Rescore every open denial in bounded batches (nightly; after rule changes)."""
+    from .services import denials_rescore
+
+    return denials_rescore()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True,
+             autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+def denials_rescore_payers_task(payer_ids: list[int]) -> int:
+    """Rescore the open denials of some payers after their rules or class changed."""
+    from .services import denials_rescore
+
+    return denials_rescore(payer_ids=payer_ids)
