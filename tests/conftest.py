@@ -47,9 +47,11 @@ def _fast_hashing_and_eager_tasks(settings, request):
     settings.MEDIA_ROOT = str(request.getfixturevalue("tmp_path") / "media")
     eager = request.node.get_closest_marker("worker") is None
     previous = app.conf.task_always_eager
-    app.conf.task_always_eager = eager
+    # The app reads Django settings under the CELERY_ namespace: set the namespaced key.
+    app.conf.CELERY_TASK_ALWAYS_EAGER = eager
+    assert app.conf.task_always_eager is eager
     yield
-    app.conf.task_always_eager = previous
+    app.conf.CELERY_TASK_ALWAYS_EAGER = previous
 
 
 # Personas -------------------------------------------------------------------------
