@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .views import MonthlyMetricsView
+
+urlpatterns = [
+    path("metrics/monthly/", MonthlyMetricsView.as_view(), name="metrics-monthly"),
+]
