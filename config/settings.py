@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -224,13 +225,29 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "poll-era-drop-folder": {
+        "task": "denials.tasks.era_drop_folder_poll_task",
+        "schedule": 60.0,
+    },
     "worker-heartbeat": {
         "task": "core.tasks.worker_heartbeat_task",
         "schedule": 60.0,
     },
+    "rescore-open-denials-nightly": {
+        "task": "denials.tasks.denials_rescore_all_task",
+        "schedule": crontab(hour=2, minute=15),
+    },
     "prevention-rollups-refresh": {
         "task": "prevention.tasks.rollups_refresh_task",
         "schedule": 60.0 * 60,
+    },
+    "appeals-sync-recoveries": {
+        "task": "appeals.tasks.appeals_sync_from_recoveries_task",
+        "schedule": 10 * 60.0,
+    },
+    "appeals-deadline-reminders": {
+        "task": "appeals.tasks.appeals_deadline_reminders_task",
+        "schedule": 24 * 60 * 60.0,
     },
 }
 
