@@ -6,6 +6,7 @@ from core.views import SchemaDocsView, SchemaView
 api_v1 = [
     path("", include("remits.api.urls")),
     path("", include("denials.api.urls")),
+    path("", include("denials.api.intake_urls")),
     path("", include("appeals.api.urls")),
     path("", include("prevention.api.urls")),
 ]
@@ -13,6 +14,7 @@ api_v1 = [
 urlpatterns = [
     path("", include("core.urls")),
     path("remits/", include("remits.urls")),
+    path("intake/", include("denials.intake_urls")),
     path("denials/", include("denials.urls")),
     path("appeals/", include("appeals.urls")),
     path("prevention/", include("prevention.urls")),

@@ -54,7 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
     links = []
     for name, label, roles in (
         ("denials:queue", "Work the denial queue", {"biller", "manager", "admin"}),
-        ("remits:upload", "Post remittance files", {"biller", "manager", "admin"}),
+        ("intake:upload", "Post remittance files", {"biller", "manager", "admin"}),
         ("prevention:dashboard", "Monthly trends", {"manager", "admin"}),
         ("admin:index", "Payers, rules, users", {"admin"}),
     ):

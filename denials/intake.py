@@ -45,10 +45,20 @@ class IngestReport:
     remit_file_id: int | None = None
     held: int = 0
 
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
     def as_json(self) -> dict:
         data = asdict(self)
         data["paid_total"] = str(self.paid_total)
         return data
+
+
+STATUS_LABELS = {
+    **dict(RemitFile.Status.choices),
+    "duplicate": "Already received: nothing posted again",
+}
 
 
 class _Rejected(Exception):
@@ -398,3 +408,42 @@ def path_ingest(*, path: Path, source: str, practice_hint: Practice | None = Non
     except OSError as exc:
         return IngestReport(file=str(path), status="rejected",
                             errors=[f"{path}: cannot read ({exc.strerror})"])
+
+
+def drop_folder_poll(*, directory: Path, settle_seconds: float = 5.0) -> list[IngestReport]:
+    """Post every file a clearinghouse left in `directory`, each once, then move it aside.
+
+    A file is claimed by renaming it into `processing/` (atomic on one file system), so
+    two pollers never post the same file; afterwards it moves to `posted/` or `rejected/`.
+    Files changed within `settle_seconds` may still be being written and wait a round.
+    """
+    import os
+    import time
+
+    reports: list[IngestReport] = []
+    if not directory.is_dir():
+        logger.warning("drop folder %s does not exist", directory)
+        return reports
+    processing, posted, rejected = (directory / n for n in ("processing", "posted", "rejected"))
+    for folder in (processing, posted, rejected):
+        folder.mkdir(exist_ok=True)
+    now = time.time()
+    for entry in sorted(directory.iterdir()):
+        if not entry.is_file() or entry.name.startswith("."):
+            continue
+        if now - entry.stat().st_mtime < settle_seconds:
+            continue
+        claimed = processing / entry.name
+        try:
+            os.rename(entry, claimed)
+        except OSError:
+            continue  # another poller took it
+        report = path_ingest(path=claimed, source="drop")
+        target = rejected if report.status == "rejected" else posted
+        destination = target / claimed.name
+        if destination.exists():
+            destination = target / f"{int(now)}-{claimed.name}"
+        os.rename(claimed, destination)
+        logger.info("drop folder: remit file %s %s", report.remit_file_id, report.status)
+        reports.append(report)
+    return reports

@@ -1,0 +1,43 @@
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from core.access import ADMINS, WORKERS, access
+from core.audit import Action, audit_log
+from core.tenancy import request_practice_ids
+
+from . import selectors
+from .services import remit_file_path
+
+
+@access(roles=WORKERS)
+def file_list(request: HttpRequest) -> HttpResponse:
+    """Remit files received for the current practice scope, newest first."""
+    files = selectors.remit_files_for_user(
+        user=request.user, practice_ids=request_practice_ids(request)
+    ).order_by("-received_at")[:200]
+    return render(request, "remits/file_list.html", {"files": files})
+
+
+@access(roles=WORKERS)
+def file_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    remit_file = selectors.remit_file_get(user=request.user, pk=pk)
+    remittances = remit_file.remittances.select_related("practice", "payer").order_by("sequence")
+    return render(request, "remits/file_detail.html",
+                  {"remit_file": remit_file, "remittances": remittances})
+
+
+@access(roles=ADMINS)
+def file_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The raw file as received (admins), audited."""
+    remit_file = selectors.remit_file_get(user=request.user, pk=pk)
+    audit_log(action=Action.DOWNLOAD, request=request, object_type="remit_file", object_id=pk)
+    return FileResponse(open(remit_file_path(remit_file), "rb"), as_attachment=True,
+                        filename=f"remit-{remit_file.pk}.835")
+
+
+@access(roles=WORKERS, phi=True, object_type="remittance")
+def remittance_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    remittance = selectors.remittance_get(user=request.user, pk=pk)
+    claims = selectors.remittance_claims(remittance=remittance)[:500]
+    return render(request, "remits/remittance_detail.html",
+                  {"remittance": remittance, "claims": claims})
