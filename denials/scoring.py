@@ -36,6 +36,7 @@ class Score:
 
 def overturn_chance(*, wins: int, outcomes: int, prior: Decimal, weight: int) -> Decimal:
     """Chance of overturn from the site's outcomes, shrunk toward the prior."""
+    prior = Decimal(str(prior))
     chance = (prior * weight + wins) / Decimal(weight + outcomes) if weight + outcomes else prior
     return chance.quantize(RATIO, rounding=ROUND_HALF_UP)
 

@@ -277,6 +277,7 @@ def _score_and_write(rows: list[tuple], *, today: date,
                      settings_row: QueueSettings | None = None) -> int:
     """Score rows of SCORE_INPUTS in memory and write back only the changed ones."""
     settings_row = settings_row or QueueSettings.objects.first() or QueueSettings()
+    rework_cost = Decimal(str(settings_row.rework_cost))
     rules = appeal_rules_by_payer({r[2] for r in rows if r[2]})
     stats = overturn_stats({r[1] for r in rows})
     deadline_cache: dict[tuple, deadlines.Deadline] = {}
@@ -304,7 +305,7 @@ def _score_and_write(rows: list[tuple], *, today: date,
             )
         chance, decided = chance_decided
         s = scoring.score_denial(
-            denied_amount=amount, chance=chance, rework_cost=settings_row.rework_cost,
+            denied_amount=amount, chance=chance, rework_cost=rework_cost,
             days_left=deadlines.days_left(dl.deadline, today),
             no_appeal_rights=dl.no_appeal_rights,
             half_life_days=settings_row.urgency_half_life_days,
