@@ -72,14 +72,20 @@ class Verdict:
     note: str = ""
 
 
+def human_size(n: int) -> str:
+    if n >= 1_048_576:
+        return f"{n / 1_048_576:.1f} MB"
+    return f"{max(n, 1) / 1024:.0f} KB" if n >= 1024 else f"{n} bytes"
+
+
 def check(*, name: str, head: bytes, size: int, max_bytes: int) -> Verdict:
     """Decide whether a file may be stored, from its name, first bytes and size."""
     if size > max_bytes:
         return Verdict(
             False,
             None,
-            f"{name} is {size / 1_048_576:.1f} MB; the limit is "
-            f"{max_bytes / 1_048_576:.0f} MB. Split or compress it and upload again.",
+            f"{name} is {human_size(size)}; the limit is {human_size(max_bytes)}. "
+            "Split or compress it and upload again.",
         )
     if size == 0:
         return Verdict(False, None, f"{name} is empty.")

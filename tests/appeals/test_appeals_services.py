@@ -13,8 +13,8 @@ from denials.models import Denial
 from tests.appeals.factories_appeals import (
     commercial_denial,
     payer_make,
-    upload,
     png_bytes,
+    upload,
 )
 
 pytestmark = pytest.mark.django_db
