@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from django.db.models.functions import Coalesce
@@ -85,21 +86,77 @@ def cost_per_rework() -> Decimal:
     return row.rework_cost if row is not None else metrics.DEFAULT_REWORK_COST
 
 
-def monthly(scope: Scope) -> list[dict]:
-    """One dict per month of the scope: the summed measures and every KPI."""
-    cost = cost_per_rework()
-    by_month = {
-        r["month"]: r
-        for r in rollup_rows(scope, month_from=add_months(scope.month_from, -3))
-        .values("month").annotate(**_sums()).order_by("month")
-    }
+GROUPINGS = {
+    "month": "month",
+    "payer": "payer_id",
+    "category": "category_id",
+    "root_cause": "root_cause_id",
+    "provider": "rendering_npi",
+}
+
+
+def grouped_sums(scope: Scope) -> dict[str, dict]:
+    """Summed measures per month, payer, category, root cause and NPI, in one pass.
+
+    On PostgreSQL one GROUPING SETS query reads the scope's rollup rows once; elsewhere
+    (SQLite) one aggregate query per grouping gives the same sums.
+    """
+    result: dict[str, dict] = {name: {} for name in GROUPINGS}
+    if connection.vendor == "postgresql":
+        columns = ", ".join(f'COALESCE(SUM("{m}"), 0) AS "{m}"' for m in MEASURES)
+        flags = ", ".join(f'GROUPING("{c}") AS "g_{name}"' for name, c in GROUPINGS.items())
+        keys = ", ".join(f'"{c}"' for c in GROUPINGS.values())
+        sets = ", ".join(f'("{c}")' for c in GROUPINGS.values())
+        where = "practice_id = ANY(%s) AND month >= %s AND month <= %s"
+        params: list = [list(scope.practice_ids), scope.month_from, scope.month_to]
+        if scope.payer_id is not None:
+            where += " AND payer_id = %s"
+            params.append(scope.payer_id)
+        sql = (f"SELECT {keys}, {flags}, {columns} FROM prevention_monthlyrollup "
+               f"WHERE {where} GROUP BY GROUPING SETS ({sets})")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            names = [col[0] for col in cursor.description]
+            for values in cursor.fetchall():
+                row = dict(zip(names, values, strict=True))
+                for name, column in GROUPINGS.items():
+                    if row[f"g_{name}"] == 0:
+                        key = row[column]
+                        if name == "provider":
+                            key = key or ""
+                        result[name][key] = {m: row[m] for m in MEASURES}
+        return result
+    qs = rollup_rows(scope)
+    for name, column in GROUPINGS.items():
+        for r in qs.values(column).annotate(**_sums()).order_by():
+            result[name][r.pop(column)] = r
+    return result
+
+
+def _add(into: dict, row: dict) -> None:
+    for m in MEASURES:
+        into[m] = into.get(m, 0) + row[m]
+
+
+def prior_claims(scope: Scope) -> dict[date, int]:
+    """Claims adjudicated in the three months before the scope (HFMA denominators)."""
+    prior = MonthlyRollup.objects.filter(
+        practice_id__in=scope.practice_ids, month__gte=add_months(scope.month_from, -3),
+        month__lt=scope.month_from, category__isnull=True,
+    )
+    if scope.payer_id is not None:
+        prior = prior.filter(payer_id=scope.payer_id)
+    return dict(prior.values("month").annotate(n=Sum("claims_adjudicated"))
+                .values_list("month", "n"))
+
+
+def monthly_from(scope: Scope, by_month: dict, *, cost: Decimal) -> list[dict]:
+    claims = {m: r["claims_adjudicated"] for m, r in by_month.items()}
+    claims.update(prior_claims(scope))
     out = []
     for month in scope.months:
         sums = by_month.get(month) or {name: 0 for name in MEASURES}
-        prior = [
-            (by_month.get(add_months(month, back)) or {}).get("claims_adjudicated")
-            for back in (-3, -2, -1)
-        ]
+        prior = [claims.get(add_months(month, back)) for back in (-3, -2, -1)]
         prior = [p for p in prior if p]
         out.append({"month": month, **sums,
                     **metrics.kpis(sums, cost_per_rework=cost,
@@ -107,50 +164,91 @@ def monthly(scope: Scope) -> list[dict]:
     return out
 
 
+def monthly(scope: Scope) -> list[dict]:
+    """One dict per month of the scope: the summed measures and every KPI."""
+    by_month = {
+        r.pop("month"): r
+        for r in rollup_rows(scope).values("month").annotate(**_sums()).order_by()
+    }
+    return monthly_from(scope, by_month, cost=cost_per_rework())
+
+
+def dashboard(scope: Scope) -> dict:
+    """Everything the dashboard shows: months, whole-period totals, every breakdown."""
+    cost = cost_per_rework()
+    sums = grouped_sums(scope)
+    total: dict = {m: 0 for m in MEASURES}
+    for row in sums["month"].values():
+        _add(total, row)
+    return {
+        "monthly": monthly_from(scope, sums["month"], cost=cost),
+        "totals": {**total, **metrics.kpis(total, cost_per_rework=cost)},
+        "breakdowns": {d: _breakdown_rows(d, sums, total, cost) for d in DIMENSIONS},
+    }
+
+
 def totals(scope: Scope) -> dict:
     sums = rollup_rows(scope).aggregate(**_sums())
     return {**sums, **metrics.kpis(sums, cost_per_rework=cost_per_rework())}
 
 
-# dimension: (group-by fields, label field)
-DIMENSIONS = {
-    "payer": (["payer_id", "payer__name"], "payer__name"),
-    "category": (["category_id", "category__name"], "category__name"),
-    "root_cause": (["root_cause_id", "root_cause__name"], "root_cause__name"),
-    "department": (["root_cause__department_id", "root_cause__department__name"],
-                   "root_cause__department__name"),
-    "provider": (["rendering_npi"], "rendering_npi"),
-}
+DIMENSIONS = ["payer", "category", "root_cause", "department", "provider"]
 DENIAL_ONLY = {"category", "root_cause", "department"}
 
 
-def breakdown(scope: Scope, dimension: str) -> list[dict]:
-    """Sums and KPIs per value of a dimension, largest denied dollars first.
+def _labels(dimension: str, keys) -> dict:
+    from denials.models import Category, Department
+    from remits.models import Payer
 
-    Claims carry no category, so for category, root cause and department the initial
-    denial rate is each group's share of all claims adjudicated in scope: the groups
-    add up to the overall rate.
-    """
-    fields, label = DIMENSIONS[dimension]
-    qs = rollup_rows(scope)
-    if dimension in DENIAL_ONLY:
-        qs = qs.filter(category__isnull=False)
-    all_claims = rollup_rows(scope).aggregate(
-        n=Coalesce(Sum("claims_adjudicated"), 0), c=Coalesce(Sum("charges"), ZERO))
-    cost = cost_per_rework()
-    rows = []
-    for r in qs.values(*fields).annotate(**_sums()).order_by():
+    keys = [k for k in keys if k is not None]
+    if dimension == "payer":
+        return dict(Payer.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if dimension in ("category", "root_cause"):
+        return dict(Category.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if dimension == "department":
+        return dict(Department.objects.filter(pk__in=keys).values_list("pk", "name"))
+    return {k: k for k in keys}
+
+
+def _breakdown_rows(dimension: str, sums: dict, total: dict, cost: Decimal) -> list[dict]:
+    if dimension == "department":
+        from denials.models import Category
+
+        department_of = dict(Category.objects.values_list("pk", "department_id"))
+        groups: dict = {}
+        for cause_id, row in sums["root_cause"].items():
+            if cause_id is None:
+                continue
+            _add(groups.setdefault(department_of.get(cause_id), {}), row)
+    else:
+        groups = dict(sums[dimension])
         if dimension in DENIAL_ONLY:
-            r["claims_adjudicated"] = all_claims["n"]
-            r["charges"] = all_claims["c"]
-        k = metrics.kpis(r, cost_per_rework=cost)
-        rows.append({**r, **k, "key": r[fields[0]], "label": r[label] or "",
-                     "denial_share": None})
+            groups.pop(None, None)  # the claims' rows carry no category
+    labels = _labels(dimension, groups)
+    rows = []
+    for key, r in groups.items():
+        r = dict(r)
+        if dimension in DENIAL_ONLY:
+            # Claims carry no category: the rate is the group's share of all claims
+            # adjudicated in scope, so the groups add up to the overall rate.
+            r["claims_adjudicated"] = total["claims_adjudicated"]
+            r["charges"] = total["charges"]
+        rows.append({**r, **metrics.kpis(r, cost_per_rework=cost), "key": key,
+                     "label": labels.get(key, "") or ""})
     total_denials = sum(r["denials"] for r in rows)
     for r in rows:
         r["denial_share"] = metrics.ratio(r["denials"], total_denials)
     rows.sort(key=lambda r: (-r["denied_amount"], -r["denials"], str(r["label"])))
     return [r for r in rows if r["denials"] or r["claims_adjudicated"]]
+
+
+def breakdown(scope: Scope, dimension: str) -> list[dict]:
+    """Sums and KPIs per value of a dimension, largest denied dollars first."""
+    sums = grouped_sums(scope)
+    total: dict = {m: 0 for m in MEASURES}
+    for row in sums["month"].values():
+        _add(total, row)
+    return _breakdown_rows(dimension, sums, total, cost_per_rework())
 
 
 # The monthly prevention review ---------------------------------------------------------

@@ -172,7 +172,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                                     rows=selectors.breakdown(scope, dimension))
         raise Http404("No such table.")
 
-    months = selectors.monthly(scope)
+    data = selectors.dashboard(scope)
+    months = data["monthly"]
     monthly_rows = [
         {"cells": cells(m, MONTHLY_COLUMNS, denials_link(scope, month_from=m["month"],
                                                          month_to=m["month"]))}
@@ -183,7 +184,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for dimension, title, label in BREAKDOWNS:
         columns = breakdown_columns(dimension, label)
         rows = []
-        for r in selectors.breakdown(scope, dimension):
+        for r in data["breakdowns"][dimension]:
             href = denials_link(scope, month_from=scope.month_from, month_to=scope.month_to,
                                 **{LINK_PARAM[dimension]: r["key"]})
             if not r["label"]:
@@ -193,7 +194,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         breakdowns.append({"id": dimension, "title": title, "columns": columns,
                            "rows": rows, "csv": "?" + query.urlencode()})
     query["format"], query["table"] = "csv", "monthly"
-    totals = selectors.totals(scope)
+    totals = data["totals"]
     whole = denials_link(scope, month_from=scope.month_from, month_to=scope.month_to)
     summary = [
         (label, fmt(totals.get(key), kind), whole)
