@@ -11,6 +11,7 @@ from django.db.models import Count, DateTimeField, F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.bulk import bulk_insert
 from remits.models import Remittance
 from remits.services import ClaimRows
 
@@ -140,7 +141,7 @@ def denials_from_claims(
             Denial(
                 practice_id=remittance.practice_id,
                 payer_id=remittance.payer_id,
-                claim=claim,
+                claim_id=claim.pk,
                 account_number=claim.account_number,
                 payer_claim_number=claim.payer_claim_number,
                 patient_name=claim.patient_name[:170],
@@ -164,7 +165,7 @@ def denials_from_claims(
                 excluded_from_rates=finding.excluded_from_rates,
             )
         )
-    Denial.objects.bulk_create(new, batch_size=2000)
+    bulk_insert(Denial, new)
     events = [
         DenialEvent(
             denial=d,
@@ -175,7 +176,7 @@ def denials_from_claims(
         )
         for d in new
     ]
-    DenialEvent.objects.bulk_create(events, batch_size=2000)
+    bulk_insert(DenialEvent, events)
     return new, recovered
 
 
@@ -269,8 +270,9 @@ def denials_score(*, denial_ids: Sequence[int], today: date | None = None) -> in
 SCORE_INPUTS = (
     "id", "practice_id", "payer_id", "category_id", "carc", "denied_amount",
     "remit_date", "service_date", "appeal_deadline", "no_appeal_rights", "deadline_note",
-    "priority", "priority_parts", "priority_explanation", "write_off_review",
+    "priority", "priority_explanation", "write_off_review",
 )
+# The stored parts are not compared: the note and explanation spell every part out.
 
 
 def _score_and_write(rows: list[tuple], *, today: date,
@@ -312,11 +314,11 @@ def _score_and_write(rows: list[tuple], *, today: date,
         )
         new = (
             dl.deadline, dl.no_appeal_rights, dl.note[:300], s.priority,
-            {**s.parts(), "level": dl.level, "outcomes": decided},
             s.explanation[:300], s.write_off_review,
         )
         if tuple(old) != new:
-            changed.append((pk, *new))
+            parts = {**s.parts(), "level": dl.level, "outcomes": decided}
+            changed.append((pk, *new[:4], parts, *new[4:]))
     if changed:
         _write_scores(changed)
     return len(changed)

@@ -10,10 +10,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+import json
+
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.bulk import copy_rows, reserve_ids
 from core.errors import ApplicationError
 from core.models import Practice
 
@@ -176,6 +179,8 @@ def claims_write(
         )
         for r in records
     ]
+    if connection.vendor == "postgresql":
+        return _claims_copy(claims=claims, records=records)
     ClaimPayment.objects.bulk_create(claims, batch_size=2000)
     lines: list[ServiceLine] = []
     per_claim: list[list[ServiceLine]] = []
@@ -220,6 +225,62 @@ def claims_write(
         ClaimRows(claim=c, record=r, lines=m)
         for c, r, m in zip(claims, records, per_claim, strict=True)
     ]
+
+
+CLAIM_COLUMNS = [
+    "id", "practice_id", "remittance_id", "payer_id", "position", "account_number",
+    "status_code", "charge", "paid", "patient_responsibility", "filing_indicator",
+    "payer_claim_number", "facility_code", "frequency", "patient_last", "patient_first",
+    "patient_id", "insured_id", "rendering_npi", "rendering_name", "statement_from",
+    "statement_to", "received_date", "remarks",
+]
+LINE_COLUMNS = [
+    "id", "claim_id", "line_number", "procedure_qualifier", "procedure_code", "modifiers",
+    "charge", "paid", "revenue_code", "units", "service_date", "service_date_end",
+    "control_number", "allowed", "remarks",
+]
+ADJUSTMENT_COLUMNS = ["claim_id", "line_id", "group", "reason", "amount", "quantity"]
+
+
+def _claims_copy(*, claims: list[ClaimPayment], records: Sequence[x12.Claim]) -> list[ClaimRows]:
+    """PostgreSQL path: ids from the sequences, rows through COPY (several times faster
+    than INSERT for the ten-odd rows each claim brings)."""
+    line_total = sum(len(r.lines) for r in records)
+    with connection.cursor() as wrapper:
+        cursor = wrapper.cursor  # psycopg's own cursor, for COPY
+        claim_ids = reserve_ids(cursor, "remits_claimpayment", len(claims))
+        line_ids = iter(reserve_ids(cursor, "remits_serviceline", line_total))
+        claim_rows, line_rows, adjustment_rows = [], [], []
+        for claim, record, claim_id in zip(claims, records, claim_ids, strict=True):
+            claim.pk = claim_id
+            claim._state.adding = False
+            claim_rows.append((
+                claim_id, claim.practice_id, claim.remittance_id, claim.payer_id,
+                claim.position, claim.account_number, claim.status_code, claim.charge,
+                claim.paid, claim.patient_responsibility, claim.filing_indicator,
+                claim.payer_claim_number, claim.facility_code, claim.frequency,
+                claim.patient_last, claim.patient_first, claim.patient_id, claim.insured_id,
+                claim.rendering_npi, claim.rendering_name, claim.statement_from,
+                claim.statement_to, claim.received_date, json.dumps(claim.remarks),
+            ))
+            for a in record.adjustments:
+                adjustment_rows.append(
+                    (claim_id, None, a.group, a.reason[:5], a.amount, a.quantity))
+            for ln in record.lines:
+                line_id = next(line_ids)
+                line_rows.append((
+                    line_id, claim_id, ln.line_number, ln.procedure_qualifier[:3],
+                    ln.procedure_code[:48], ":".join(ln.modifiers)[:20], ln.charge, ln.paid,
+                    ln.revenue_code[:10], ln.units, ln.service_date, ln.service_date_end,
+                    ln.control_number[:50], ln.allowed, json.dumps(list(ln.remarks)),
+                ))
+                for a in ln.adjustments:
+                    adjustment_rows.append(
+                        (claim_id, line_id, a.group, a.reason[:5], a.amount, a.quantity))
+        copy_rows(cursor, "remits_claimpayment", CLAIM_COLUMNS, claim_rows)
+        copy_rows(cursor, "remits_serviceline", LINE_COLUMNS, line_rows)
+        copy_rows(cursor, "remits_adjustment", ADJUSTMENT_COLUMNS, adjustment_rows)
+    return [ClaimRows(claim=c, record=r, lines=[]) for c, r in zip(claims, records, strict=True)]
 
 
 def reversals_link(*, rows: Sequence[ClaimRows]) -> int:

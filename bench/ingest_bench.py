@@ -1,0 +1,84 @@
+"""End-to-end ingest speed: parse, post, detect denials, queue them, into PostgreSQL.
+
+    python bench/ingest_bench.py --database-url postgres://postgres@127.0.0.1:5432/overturn_bench_ingest \
+        --claims 50000
+
+Creates (or reuses) the database, migrates it, generates a balanced 835 with the
+project's generator, posts it through the real intake (`denials.intake.era_ingest`)
+and prints claims/s. Scoring is included (tasks run in-process here).
+"""
+
+import argparse
+import io
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--claims", type=int, default=50000)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+
+    os.environ["DATABASE_URL"] = args.database_url
+    os.environ["REDIS_URL"] = ""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import psycopg
+
+    name = args.database_url.rsplit("/", 1)[1]
+    admin_url = args.database_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+    import django
+
+    django.setup()
+    from datetime import date
+
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from core.services import practice_upsert
+    from denials.intake import era_ingest
+    from denials.models import Denial
+    from remits.generation import era_generate
+
+    practice = practice_upsert(name="Bench Practice", tin="699999999", npis=["1699999999"])
+    run = int(time.time())
+    text, summary = era_generate(
+        claims=args.claims, seed=args.seed + run % 1000, start_date=date(2026, 3, 2),
+        account_prefix=f"B{run}", practices=[practice], claims_per_transaction=1000,
+    )
+    data = text.encode("ascii")
+    before = Denial.objects.count()
+    started = time.perf_counter()
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    report = era_ingest(stream=io.BytesIO(data), name=f"bench-{run}.835", source="command")
+    if args.profile:
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+    elapsed = time.perf_counter() - started
+    denials = Denial.objects.count() - before
+    print(f"| claims | transactions | denials queued | seconds | claims/s |")
+    print(f"|---:|---:|---:|---:|---:|")
+    print(f"| {report.claims:,} | {report.transactions} | {denials:,} | {elapsed:.1f} | "
+          f"{report.claims / elapsed:,.0f} |")
+    assert report.status == "posted", report.status
+
+
+if __name__ == "__main__":
+    main()
