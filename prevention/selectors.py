@@ -342,7 +342,7 @@ def action_effect(item: ActionItem, *, scope: Scope) -> dict:
     start = month_start(item.started_on)
     before_months = [add_months(start, -i) for i in range(BEFORE_AFTER_MONTHS, 0, -1)]
     after_months = [add_months(start, i) for i in range(1, BEFORE_AFTER_MONTHS + 1)]
-    after_months = [m for m in after_months if m <= month_start(timezone.localdate())]
+    after_months = [m for m in after_months if m < month_start(timezone.localdate())]
     counts = dict(
         MonthlyRollup.objects.filter(
             practice_id=item.practice_id, root_cause_id=item.root_cause_id,
