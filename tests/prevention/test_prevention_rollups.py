@@ -310,3 +310,17 @@ def test_rollups_equal_a_recompute_from_raw_rows(practice, other_practice):
         for name, value in values.items():
             got = Decimal(getattr(actual[key], name))
             assert abs(got - value) < Decimal("0.001"), (key, name, got, value)
+
+
+@pytest.mark.django_db
+def test_refresh_rollups_command_and_task_rebuild_a_month(practice):
+    from django.core.management import call_command
+
+    from prevention.tasks import rollups_refresh_task
+
+    build_fixture_month(practice)
+    call_command("refresh_rollups", "--practice", str(practice.pk), "--month", "2026-03")
+    assert summed(practice=practice, month=MARCH)["claims_adjudicated"] == 8
+    MonthlyRollup.objects.all().delete()
+    rollups_refresh_task.delay([practice.pk], ["2026-03"])
+    assert summed(practice=practice, month=MARCH)["initial_denials"] == 3
