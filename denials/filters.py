@@ -40,14 +40,15 @@ def denials_filter(
     if data.get("practice"):
         qs = qs.filter(practice_id=data["practice"])
     if data.get("payer") is not None:
-        payer = data["payer"]
-        qs = (
-            qs.filter(Q(payer=payer) | Q(payer__canonical=payer))
-            if payer.aliases.exists()
-            else qs.filter(payer=payer)
+        from remits.models import Payer
+
+        payer_id = data["payer"]
+        aliases = Payer.objects.filter(canonical_id=payer_id).values_list(
+            "pk", flat=True
         )
+        qs = qs.filter(payer_id__in=[payer_id, *aliases])
     if data.get("category") is not None:
-        qs = qs.filter(category=data["category"])
+        qs = qs.filter(category_id=data["category"])
     status = data.get("status") or "open"
     if status == "open":
         qs = qs.filter(status__in=Denial.OPEN_STATUSES)

@@ -43,18 +43,40 @@ SORT_CHOICES = [
 ]
 
 
+_CHOICES: dict[str, tuple[float, list]] = {}
+CHOICES_SECONDS = 60
+
+
+def reference_choices(name: str, wanted=None) -> list:
+    """Payer and category choices, kept a minute per process (they rarely change).
+
+    A value asked for that the kept list lacks (a payer created since) reloads it.
+    """
+    import time
+
+    cached = _CHOICES.get(name)
+    if (
+        cached is not None
+        and time.monotonic() - cached[0] < CHOICES_SECONDS
+        and (not wanted or any(str(pk) == str(wanted) for pk, _ in cached[1]))
+    ):
+        return cached[1]
+    if name == "payer":
+        rows = Payer.objects.filter(canonical__isnull=True).order_by("name")
+    else:
+        rows = Category.objects.order_by("name")
+    choices = list(rows.values_list("pk", "name"))
+    _CHOICES[name] = (time.monotonic(), choices)
+    return choices
+
+
 class DenialFilterForm(forms.Form):
     """What narrows the queue. None of these fields carries patient data."""
 
     practice = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-    payer = forms.ModelChoiceField(
-        queryset=Payer.objects.filter(canonical__isnull=True),
-        required=False,
-        empty_label="Any payer",
-    )
-    category = forms.ModelChoiceField(
-        queryset=Category.objects.all(), required=False, empty_label="Any category"
-    )
+    # Plain choices: a ModelChoiceField would open a server-side cursor per render.
+    payer = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    category = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)
     assignee = forms.CharField(required=False, max_length=20)
     amount_min = forms.DecimalField(
@@ -103,6 +125,13 @@ class DenialFilterForm(forms.Form):
         self.fields["practice"].choices = [("", "All my practices")] + [
             (p.pk, p.name) for p in practices
         ]
+        data = self.data or {}
+        self.fields["payer"].choices = [("", "Any payer")] + reference_choices(
+            "payer", data.get("payer")
+        )
+        self.fields["category"].choices = [("", "Any category")] + reference_choices(
+            "category", data.get("category")
+        )
         self.user = user
 
     def clean_ordering(self):

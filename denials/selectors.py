@@ -80,10 +80,34 @@ def denials_summary(qs: QuerySet[Denial]) -> dict:
     return {"count": totals["count"] or 0, "denied": totals["denied"] or 0}
 
 
-def code_descriptions_for(denials) -> dict[str, str]:
-    """ "CO-197" / "N54" → description for every code on these denials, in one query."""
+_DESCRIPTIONS: dict[tuple[str, str], str] = {}
+
+
+def cached_code_descriptions(wanted: dict[str, set[str]]) -> dict[tuple[str, str], str]:
+    """Code descriptions (reference data), asking the database only for unseen codes."""
     from remits.codes import code_descriptions
 
+    missing = {
+        kind: {c for c in codes if (kind, c) not in _DESCRIPTIONS}
+        for kind, codes in wanted.items()
+    }
+    if any(missing.values()):
+        found = code_descriptions(missing)
+        for kind, codes in missing.items():
+            for code in codes:
+                _DESCRIPTIONS[(kind, code)] = found.get((kind, code), "")
+        if len(_DESCRIPTIONS) > 20000:
+            _DESCRIPTIONS.clear()
+            _DESCRIPTIONS.update(found)
+    return {
+        (kind, c): _DESCRIPTIONS.get((kind, c), "")
+        for kind, codes in wanted.items()
+        for c in codes
+    }
+
+
+def code_descriptions_for(denials) -> dict[str, str]:
+    """ "CO-197" / "N54" → description for every code on these denials, in one query."""
     carcs, rarcs, groups = set(), set(), set()
     for d in denials:
         for code in d.codes or []:
@@ -93,7 +117,7 @@ def code_descriptions_for(denials) -> dict[str, str]:
                 carcs.add(carc)
             else:
                 rarcs.add(code)
-    found = code_descriptions({"CARC": carcs, "RARC": rarcs, "Group": groups})
+    found = cached_code_descriptions({"CARC": carcs, "RARC": rarcs, "Group": groups})
     result = {}
     for d in denials:
         for code in d.codes or []:
@@ -104,7 +128,7 @@ def code_descriptions_for(denials) -> dict[str, str]:
                     " — ".join(p for p in parts if p) or "No description on file"
                 )
             else:
-                result[code] = found.get(("RARC", code), "No description on file")
+                result[code] = found.get(("RARC", code)) or "No description on file"
     return result
 
 

@@ -496,6 +496,8 @@ def denial_next(*, user, practice_ids: Sequence[int], attempts: int = 5) -> Deni
     """
     from django.db import connection
 
+    if connection.vendor == "postgresql":
+        return _denial_next_postgresql(user=user, practice_ids=practice_ids)
     skip_locked = connection.features.has_select_for_update_skip_locked
     for _ in range(attempts):
         with transaction.atomic():
@@ -525,6 +527,48 @@ def denial_next(*, user, practice_ids: Sequence[int], attempts: int = 5) -> Deni
                             from_status=S.NEW, to_status=S.IN_PROGRESS),
             ])
             return Denial(pk=pk)
+    return None
+
+
+def _denial_next_postgresql(*, user, practice_ids: Sequence[int]) -> Denial | None:
+    """One statement: lock the best free row (SKIP LOCKED), claim it, log the events."""
+    from django.db import connection
+
+    table, events = Denial._meta.db_table, DenialEvent._meta.db_table
+    sql = f"""
+        WITH taken AS (
+          UPDATE {table} SET assignee_id = %(user)s, status = 'in_progress',
+                 assigned_at = now(), first_worked_at = coalesce(first_worked_at, now())
+          WHERE id = (
+            SELECT id FROM {table}
+            WHERE practice_id = ANY(%(practices)s) AND status = 'new'
+              AND assignee_id IS NULL
+            ORDER BY priority DESC, id DESC LIMIT 1 FOR UPDATE SKIP LOCKED)
+          AND status = 'new' AND assignee_id IS NULL
+          RETURNING id),
+        logged AS (
+          INSERT INTO {events} (denial_id, at, actor_id, kind, from_status, to_status, text)
+          SELECT taken.id, now(), %(user)s, e.kind, e.from_status, e.to_status, e.text
+          FROM taken, (VALUES ('assigned', '', '', %(text)s),
+                              ('status', 'new', 'in_progress', '')
+                      ) AS e(kind, from_status, to_status, text))
+        SELECT id FROM taken"""
+    params = {
+        "user": user.pk, "practices": list(practice_ids),
+        "text": f"Taken by {user.get_username()} (next denial)",
+    }
+    free = Denial.objects.filter(practice_id__in=list(practice_ids), status=S.NEW,
+                                 assignee__isnull=True)
+    for _ in range(5):
+        # A single statement is atomic on its own; no BEGIN/COMMIT round trips.
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row:
+            return Denial(pk=row[0])
+        # Nothing unlocked was free: either the queue is empty or others hold locks.
+        if not free.exists():
+            return None
     return None
 
 
