@@ -1,4 +1,4 @@
-"""Forms of the prevention pages: the dashboard scope, the review month, action items."""
+"""Forms of the prevention pages: dashboard scope, review month, action items."""
 
 from datetime import date
 
@@ -41,7 +41,8 @@ class ScopeForm(forms.Form):
 
     practice = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     payer = forms.ModelChoiceField(
-        queryset=Payer.objects.filter(canonical__isnull=True), required=False,
+        queryset=Payer.objects.filter(canonical__isnull=True),
+        required=False,
         empty_label="All payers",
     )
     month_from = MonthField(label="From")
@@ -54,7 +55,8 @@ class ScopeForm(forms.Form):
         self.fields["payer"].queryset = Payer.objects.filter(
             canonical__isnull=True,
             pk__in=MonthlyRollup.objects.filter(practice_id__in=practice_ids)
-            .values("payer_id").distinct(),
+            .values("payer_id")
+            .distinct(),
         )
         practices = Practice.objects.filter(pk__in=practice_ids).order_by("name")
         self.fields["practice"].choices = [("", "All my practices")] + [
@@ -79,21 +81,32 @@ class ScopeForm(forms.Form):
 
 
 class ActionItemForm(forms.Form):
-    root_cause = forms.ModelChoiceField(queryset=Category.objects.all(), label="Root cause")
+    root_cause = forms.ModelChoiceField(
+        queryset=Category.objects.all(), label="Root cause"
+    )
     practice = forms.TypedChoiceField(coerce=int)
-    change = forms.CharField(label="What will change", widget=forms.Textarea(attrs={"rows": 2}),
-                             max_length=4000)
+    change = forms.CharField(
+        label="What will change",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+    )
     owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
-    started_on = forms.DateField(label="Takes effect on",
-                                 widget=forms.DateInput(attrs={"type": "date"}))
-    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    started_on = forms.DateField(
+        label="Takes effect on", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    due_date = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, practice_ids: list[int], **kwargs):
         super().__init__(*args, **kwargs)
         practices = Practice.objects.filter(pk__in=practice_ids).order_by("name")
         self.fields["practice"].choices = [(p.pk, p.name) for p in practices]
-        self.fields["owner"].queryset = User.objects.filter(
-            memberships__practice_id__in=practice_ids).distinct().order_by("username")
+        self.fields["owner"].queryset = (
+            User.objects.filter(memberships__practice_id__in=practice_ids)
+            .distinct()
+            .order_by("username")
+        )
 
 
 class ActionStatusForm(forms.Form):

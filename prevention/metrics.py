@@ -17,7 +17,7 @@ DEFAULT_REWORK_COST = Decimal("25.00")
 
 
 def ratio(numerator, denominator, places: Decimal = RATE_PLACES) -> Decimal | None:
-    """numerator ÷ denominator rounded half-up, or None when the denominator is not > 0."""
+    """numerator ÷ denominator half-up; None when the denominator is not > 0."""
     numerator = Decimal(numerator or 0)
     denominator = Decimal(denominator or 0)
     if denominator <= ZERO:
@@ -44,7 +44,7 @@ def initial_denial_rate_dollars(*, initial_denied_amount, charges) -> Decimal | 
 def initial_denial_rate_hfma(
     *, initial_denials: int, prior_claims_adjudicated: Sequence[int]
 ) -> Decimal | None:
-    """HFMA variant: initial denials ÷ the average claims adjudicated of the prior 3 months.
+    """HFMA: initial denials ÷ average claims adjudicated of the prior 3 months.
 
     Denials lag adjudication, so HFMA divides by the prior three months' average. With
     fewer than three prior months on record the rate is not defined (None).
@@ -99,7 +99,7 @@ def rework_cost(
 def first_pass_resolution_rate(
     *, claims_paid_first_pass: int, claims_adjudicated: int
 ) -> Decimal | None:
-    """Claims paid in full on their first adjudication, no denial, no rework ÷ adjudicated."""
+    """Claims paid in full at first adjudication (no denial, no rework) ÷ claims."""
     return ratio(claims_paid_first_pass, claims_adjudicated)
 
 

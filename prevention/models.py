@@ -1,4 +1,4 @@
-"""Monthly rollups the dashboard reads, and the action items a prevention review tracks."""
+"""Monthly rollups the dashboard reads; action items the prevention review tracks."""
 
 from django.conf import settings
 from django.db import models
@@ -7,10 +7,11 @@ MONEY = {"max_digits": 14, "decimal_places": 2, "default": 0}
 
 
 class MonthlyRollup(models.Model):
-    """Additive monthly measures at (practice, month, payer, category, root cause, NPI) grain.
+    """Additive monthly measures at (practice, month, payer, category, cause, NPI).
 
-    A month is the month of the remittance's payment (or production) date, for claims and
-    for the denials they carry alike, so rates never mix months. Claim measures sit in rows
+    A month is the month of the remittance's payment (or production) date, for
+    claims and the denials they carry alike, so rates never mix months. Claim
+    measures sit in rows
     whose category and root cause are empty; denial measures in rows that name them.
     Every measure is a count or a sum, so any breakdown is a SUM over rows.
     """
@@ -85,7 +86,7 @@ class MonthlyRollup(models.Model):
 MEASURES = [
     f.name
     for f in MonthlyRollup._meta.local_fields
-    if isinstance(f, (models.PositiveIntegerField, models.DecimalField))
+    if isinstance(f, models.PositiveIntegerField | models.DecimalField)
 ]
 
 
@@ -115,7 +116,7 @@ class ActionItem(models.Model):
         related_name="+",
     )
     started_on = models.DateField(
-        help_text="When the change takes effect; before/after counts pivot on this date."
+        help_text="When the change takes effect; before/after counts pivot here."
     )
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(

@@ -1,4 +1,4 @@
-"""Compute monthly rollup rows from raw claims and denials, set-based, per practice-month.
+"""Compute monthly rollup rows from raw claims and denials, set-based.
 
 A month is the month of the remittance date (payment date, else production date, else
 the day it posted), for a claim and for the denial it carries. Each practice-month is
@@ -44,7 +44,7 @@ SECONDS_PER_DAY = Decimal(86400)
 
 
 def remit_date_expression(prefix: str = ""):
-    """The remittance's date: payment date, else production date, else the posting day."""
+    """The remittance date: payment date, else production date, else posting day."""
     return Coalesce(
         F(f"{prefix}payment_date"),
         F(f"{prefix}production_date"),
@@ -66,7 +66,7 @@ def next_month(value: date) -> date:
 
 
 def contractual_q() -> Q:
-    """Adjustments the site's rules count as contractual (exact code beats the group's *)."""
+    """Adjustments the rules count as contractual (an exact code beats the group *)."""
     rules = dict(classification.DEFAULT_RULES)
     rules.update({(r.group, r.carc): r.kind for r in AdjustmentRule.objects.all()})
     q = Q(pk__in=[])

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import QuerySet, Sum
-from django.utils import timezone
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from core.access import MANAGERS
 from core.tenancy import request_practice_ids, user_practice_roles
@@ -44,7 +44,7 @@ def add_months(month: date, count: int) -> date:
 
 @dataclass(frozen=True)
 class Scope:
-    """What the numbers cover: practices (already authorized), a payer, a month range."""
+    """What the numbers cover: practices (authorized), a payer, a month range."""
 
     practice_ids: tuple[int, ...]
     month_from: date
@@ -57,7 +57,9 @@ class Scope:
         return months_between(self.month_from, self.month_to)
 
 
-def rollup_rows(scope: Scope, *, month_from: date | None = None) -> QuerySet[MonthlyRollup]:
+def rollup_rows(
+    scope: Scope, *, month_from: date | None = None
+) -> QuerySet[MonthlyRollup]:
     qs = MonthlyRollup.objects.filter(
         practice_id__in=scope.practice_ids,
         month__gte=month_from or scope.month_from,
@@ -70,13 +72,16 @@ def rollup_rows(scope: Scope, *, month_from: date | None = None) -> QuerySet[Mon
 
 def _sums():
     return {
-        name: Coalesce(Sum(name), 0) if name in INT_MEASURES else Coalesce(Sum(name), ZERO)
+        name: Coalesce(Sum(name), 0)
+        if name in INT_MEASURES
+        else Coalesce(Sum(name), ZERO)
         for name in MEASURES
     }
 
 
 INT_MEASURES = {
-    f.name for f in MonthlyRollup._meta.local_fields
+    f.name
+    for f in MonthlyRollup._meta.local_fields
     if f.get_internal_type() == "PositiveIntegerField"
 }
 
@@ -104,7 +109,9 @@ def grouped_sums(scope: Scope) -> dict[str, dict]:
     result: dict[str, dict] = {name: {} for name in GROUPINGS}
     if connection.vendor == "postgresql":
         columns = ", ".join(f'COALESCE(SUM("{m}"), 0) AS "{m}"' for m in MEASURES)
-        flags = ", ".join(f'GROUPING("{c}") AS "g_{name}"' for name, c in GROUPINGS.items())
+        flags = ", ".join(
+            f'GROUPING("{c}") AS "g_{name}"' for name, c in GROUPINGS.items()
+        )
         keys = ", ".join(f'"{c}"' for c in GROUPINGS.values())
         sets = ", ".join(f'("{c}")' for c in GROUPINGS.values())
         where = "practice_id = ANY(%s) AND month >= %s AND month <= %s"
@@ -112,8 +119,10 @@ def grouped_sums(scope: Scope) -> dict[str, dict]:
         if scope.payer_id is not None:
             where += " AND payer_id = %s"
             params.append(scope.payer_id)
-        sql = (f"SELECT {keys}, {flags}, {columns} FROM prevention_monthlyrollup "
-               f"WHERE {where} GROUP BY GROUPING SETS ({sets})")
+        sql = (
+            f"SELECT {keys}, {flags}, {columns} FROM prevention_monthlyrollup "
+            f"WHERE {where} GROUP BY GROUPING SETS ({sets})"
+        )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             names = [col[0] for col in cursor.description]
@@ -141,13 +150,18 @@ def _add(into: dict, row: dict) -> None:
 def prior_claims(scope: Scope) -> dict[date, int]:
     """Claims adjudicated in the three months before the scope (HFMA denominators)."""
     prior = MonthlyRollup.objects.filter(
-        practice_id__in=scope.practice_ids, month__gte=add_months(scope.month_from, -3),
-        month__lt=scope.month_from, category__isnull=True,
+        practice_id__in=scope.practice_ids,
+        month__gte=add_months(scope.month_from, -3),
+        month__lt=scope.month_from,
+        category__isnull=True,
     )
     if scope.payer_id is not None:
         prior = prior.filter(payer_id=scope.payer_id)
-    return dict(prior.values("month").annotate(n=Sum("claims_adjudicated"))
-                .values_list("month", "n"))
+    return dict(
+        prior.values("month")
+        .annotate(n=Sum("claims_adjudicated"))
+        .values_list("month", "n")
+    )
 
 
 def monthly_from(scope: Scope, by_month: dict, *, cost: Decimal) -> list[dict]:
@@ -158,9 +172,15 @@ def monthly_from(scope: Scope, by_month: dict, *, cost: Decimal) -> list[dict]:
         sums = by_month.get(month) or {name: 0 for name in MEASURES}
         prior = [claims.get(add_months(month, back)) for back in (-3, -2, -1)]
         prior = [p for p in prior if p]
-        out.append({"month": month, **sums,
-                    **metrics.kpis(sums, cost_per_rework=cost,
-                                   prior_claims_adjudicated=prior)})
+        out.append(
+            {
+                "month": month,
+                **sums,
+                **metrics.kpis(
+                    sums, cost_per_rework=cost, prior_claims_adjudicated=prior
+                ),
+            }
+        )
     return out
 
 
@@ -210,7 +230,9 @@ def _labels(dimension: str, keys) -> dict:
     return {k: k for k in keys}
 
 
-def _breakdown_rows(dimension: str, sums: dict, total: dict, cost: Decimal) -> list[dict]:
+def _breakdown_rows(
+    dimension: str, sums: dict, total: dict, cost: Decimal
+) -> list[dict]:
     if dimension == "department":
         from denials.models import Category
 
@@ -233,8 +255,14 @@ def _breakdown_rows(dimension: str, sums: dict, total: dict, cost: Decimal) -> l
             # adjudicated in scope, so the groups add up to the overall rate.
             r["claims_adjudicated"] = total["claims_adjudicated"]
             r["charges"] = total["charges"]
-        rows.append({**r, **metrics.kpis(r, cost_per_rework=cost), "key": key,
-                     "label": labels.get(key, "") or ""})
+        rows.append(
+            {
+                **r,
+                **metrics.kpis(r, cost_per_rework=cost),
+                "key": key,
+                "label": labels.get(key, "") or "",
+            }
+        )
     total_denials = sum(r["denials"] for r in rows)
     for r in rows:
         r["denial_share"] = metrics.ratio(r["denials"], total_denials)
@@ -251,35 +279,47 @@ def breakdown(scope: Scope, dimension: str) -> list[dict]:
     return _breakdown_rows(dimension, sums, total, cost_per_rework())
 
 
-# The monthly prevention review ---------------------------------------------------------
+# The monthly prevention review ------------------------------------------------
 
 TREND_MONTHS = 3
 
 
 def review(scope: Scope, *, user) -> list[dict]:
-    """Per department: its root causes this month, trend, top payers, examples, actions."""
+    """Per department: its causes this month, trend, top payers, examples, actions."""
     month = scope.month_to
     trend_from = add_months(month, -TREND_MONTHS)
     rows = rollup_rows(scope, month_from=trend_from).filter(root_cause__isnull=False)
-    per_cause: dict = defaultdict(lambda: {"months": defaultdict(int), "denied": ZERO,
-                                           "count": 0, "payers": defaultdict(int)})
-    for r in rows.values("root_cause_id", "month", "payer_id", "payer__name").annotate(
-        n=Sum("denials"), amount=Sum("denied_amount")
-    ).order_by():
+    per_cause: dict = defaultdict(
+        lambda: {
+            "months": defaultdict(int),
+            "denied": ZERO,
+            "count": 0,
+            "payers": defaultdict(int),
+        }
+    )
+    for r in (
+        rows.values("root_cause_id", "month", "payer_id", "payer__name")
+        .annotate(n=Sum("denials"), amount=Sum("denied_amount"))
+        .order_by()
+    ):
         cause = per_cause[r["root_cause_id"]]
         cause["months"][r["month"]] += r["n"]
         if r["month"] == month:
             cause["count"] += r["n"]
             cause["denied"] += r["amount"]
-            cause["payers"][(r["payer_id"], r["payer__name"] or "Unknown payer")] += r["n"]
+            cause["payers"][(r["payer_id"], r["payer__name"] or "Unknown payer")] += r[
+                "n"
+            ]
     from denials.models import Category
 
-    causes = {c.pk: c for c in Category.objects.filter(pk__in=per_cause).select_related(
-        "department")}
+    causes = {
+        c.pk: c
+        for c in Category.objects.filter(pk__in=per_cause).select_related("department")
+    }
     actions = defaultdict(list)
-    for item in ActionItem.objects.filter(practice_id__in=scope.practice_ids).select_related(
-        "owner", "root_cause"
-    ):
+    for item in ActionItem.objects.filter(
+        practice_id__in=scope.practice_ids
+    ).select_related("owner", "root_cause"):
         actions[item.root_cause_id].append(item)
     departments: dict = {}
     trend_months = months_between(trend_from, month)
@@ -289,21 +329,37 @@ def review(scope: Scope, *, user) -> list[dict]:
         cause = causes[cause_id]
         dept = cause.department
         key = dept.pk if dept else None
-        department = departments.setdefault(key, {
-            "department": dept, "name": dept.name if dept else "No department",
-            "causes": [], "count": 0, "denied": ZERO})
+        department = departments.setdefault(
+            key,
+            {
+                "department": dept,
+                "name": dept.name if dept else "No department",
+                "causes": [],
+                "count": 0,
+                "denied": ZERO,
+            },
+        )
         previous = [data["months"].get(m, 0) for m in trend_months[:-1]]
-        average = (Decimal(sum(previous)) / len(previous)).quantize(Decimal("0.1")) \
-            if previous else None
-        department["causes"].append({
-            "cause": cause, "count": data["count"], "denied": data["denied"],
-            "trend": [(m, data["months"].get(m, 0)) for m in trend_months],
-            "previous_average": average,
-            "change": (data["count"] - average) if average is not None else None,
-            "top_payers": sorted(data["payers"].items(), key=lambda kv: -kv[1])[:3],
-            "examples": examples(scope, cause_id=cause_id),
-            "actions": [action_effect(item, scope=scope) for item in actions[cause_id]],
-        })
+        average = (
+            (Decimal(sum(previous)) / len(previous)).quantize(Decimal("0.1"))
+            if previous
+            else None
+        )
+        department["causes"].append(
+            {
+                "cause": cause,
+                "count": data["count"],
+                "denied": data["denied"],
+                "trend": [(m, data["months"].get(m, 0)) for m in trend_months],
+                "previous_average": average,
+                "change": (data["count"] - average) if average is not None else None,
+                "top_payers": sorted(data["payers"].items(), key=lambda kv: -kv[1])[:3],
+                "examples": examples(scope, cause_id=cause_id),
+                "actions": [
+                    action_effect(item, scope=scope) for item in actions[cause_id]
+                ],
+            }
+        )
         department["count"] += data["count"]
         department["denied"] += data["denied"]
     for department in departments.values():
@@ -318,13 +374,16 @@ def examples(scope: Scope, *, cause_id: int) -> list[Denial]:
     """The month's largest denials of a root cause, with their lines and codes."""
     month = scope.month_to
     qs = Denial.objects.filter(
-        practice_id__in=scope.practice_ids, root_cause_id=cause_id,
-        remit_date__gte=month, remit_date__lt=next_month(month),
+        practice_id__in=scope.practice_ids,
+        root_cause_id=cause_id,
+        remit_date__gte=month,
+        remit_date__lt=next_month(month),
     )
     if scope.payer_id is not None:
         qs = qs.filter(payer_id=scope.payer_id)
     return list(
-        qs.select_related("payer").prefetch_related("claim__lines")
+        qs.select_related("payer")
+        .prefetch_related("claim__lines")
         .order_by("-denied_amount", "id")[:EXAMPLES]
     )
 
@@ -345,16 +404,21 @@ def action_effect(item: ActionItem, *, scope: Scope) -> dict:
     after_months = [m for m in after_months if m < month_start(timezone.localdate())]
     counts = dict(
         MonthlyRollup.objects.filter(
-            practice_id=item.practice_id, root_cause_id=item.root_cause_id,
+            practice_id=item.practice_id,
+            root_cause_id=item.root_cause_id,
             month__in=before_months + after_months,
-        ).values("month").annotate(n=Sum("denials")).values_list("month", "n")
+        )
+        .values("month")
+        .annotate(n=Sum("denials"))
+        .values_list("month", "n")
     )
 
     def average(months):
         if not months:
             return None
         return (Decimal(sum(counts.get(m, 0) for m in months)) / len(months)).quantize(
-            Decimal("0.1"))
+            Decimal("0.1")
+        )
 
     before, after = average(before_months), average(after_months)
     if after is None:
@@ -363,5 +427,11 @@ def action_effect(item: ActionItem, *, scope: Scope) -> dict:
         verdict = "fell"
     else:
         verdict = "did not fall"
-    return {"item": item, "before": before, "after": after, "verdict": verdict,
-            "before_months": before_months, "after_months": after_months}
+    return {
+        "item": item,
+        "before": before,
+        "after": after,
+        "verdict": verdict,
+        "before_months": before_months,
+        "after_months": after_months,
+    }

@@ -16,10 +16,10 @@ logger = logging.getLogger(__name__)
 def rollups_refresh_task(
     practice_ids: list[int] | None = None, months: list[str] | None = None
 ) -> int:
-    """Recompute rollups of some practices and "YYYY-MM" months (idempotent: overwrites).
+    """Recompute rollups of practices and "YYYY-MM" months (idempotent: overwrites).
 
     Without arguments (the hourly beat) every practice-month is recomputed, so denial
-    work done since the last ingest (appeals, recoveries, write-offs) reaches the numbers.
+    work done since the last ingest (appeals, recoveries, write-offs) is counted.
     """
     from .services import rollups_refresh
 

@@ -1,4 +1,4 @@
-"""The manager's dashboard and the monthly prevention review (rollups only, no raw scans)."""
+"""The manager's dashboard and the monthly prevention review (reads rollups)."""
 
 import csv
 from datetime import date, timedelta
@@ -73,8 +73,11 @@ BREAKDOWNS = [
 ]
 # The denial queue's filter for each breakdown's key.
 LINK_PARAM = {
-    "payer": "payer", "category": "category", "root_cause": "root_cause",
-    "department": "department", "provider": "rendering_npi",
+    "payer": "payer",
+    "category": "category",
+    "root_cause": "root_cause",
+    "department": "department",
+    "provider": "rendering_npi",
 }
 
 
@@ -135,14 +138,21 @@ def scope_from(request: HttpRequest) -> tuple[ScopeForm, Scope | None]:
     payer = data.get("payer")
     return form, Scope(
         practice_ids=tuple(form.chosen_practice_ids()),
-        month_from=data["month_from"], month_to=data["month_to"],
+        month_from=data["month_from"],
+        month_to=data["month_to"],
         payer_id=payer.pk if payer else None,
     )
 
 
-def csv_response(request: HttpRequest, *, name: str, columns, rows, table: str) -> HttpResponse:
-    audit_log(action=Action.EXPORT, request=request, object_type="prevention_" + table,
-              detail={"rows": len(rows), "query": request.GET.urlencode()[:500]})
+def csv_response(
+    request: HttpRequest, *, name: str, columns, rows, table: str
+) -> HttpResponse:
+    audit_log(
+        action=Action.EXPORT,
+        request=request,
+        object_type="prevention_" + table,
+        detail={"rows": len(rows), "query": request.GET.urlencode()[:500]},
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     writer = csv.writer(response)
@@ -162,21 +172,35 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         stamp = f"{scope.month_from:%Y-%m}_{scope.month_to:%Y-%m}"
         if table == "monthly":
-            return csv_response(request, name=f"denial-trends_{stamp}", table=table,
-                                columns=MONTHLY_COLUMNS, rows=selectors.monthly(scope))
+            return csv_response(
+                request,
+                name=f"denial-trends_{stamp}",
+                table=table,
+                columns=MONTHLY_COLUMNS,
+                rows=selectors.monthly(scope),
+            )
         for dimension, _title, label in BREAKDOWNS:
             if table == dimension:
                 columns = breakdown_columns(dimension, label)
-                return csv_response(request, name=f"denials-by-{dimension}_{stamp}",
-                                    table=table, columns=columns,
-                                    rows=selectors.breakdown(scope, dimension))
+                return csv_response(
+                    request,
+                    name=f"denials-by-{dimension}_{stamp}",
+                    table=table,
+                    columns=columns,
+                    rows=selectors.breakdown(scope, dimension),
+                )
         raise Http404("No such table.")
 
     data = selectors.dashboard(scope)
     months = data["monthly"]
     monthly_rows = [
-        {"cells": cells(m, MONTHLY_COLUMNS, denials_link(scope, month_from=m["month"],
-                                                         month_to=m["month"]))}
+        {
+            "cells": cells(
+                m,
+                MONTHLY_COLUMNS,
+                denials_link(scope, month_from=m["month"], month_to=m["month"]),
+            )
+        }
         for m in months
     ]
     breakdowns = []
@@ -185,14 +209,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         columns = breakdown_columns(dimension, label)
         rows = []
         for r in data["breakdowns"][dimension]:
-            href = denials_link(scope, month_from=scope.month_from, month_to=scope.month_to,
-                                **{LINK_PARAM[dimension]: r["key"]})
+            href = denials_link(
+                scope,
+                month_from=scope.month_from,
+                month_to=scope.month_to,
+                **{LINK_PARAM[dimension]: r["key"]},
+            )
             if not r["label"]:
                 r["label"] = "Not set"
             rows.append({"cells": cells(r, columns, href)})
         query["format"], query["table"] = "csv", dimension
-        breakdowns.append({"id": dimension, "title": title, "columns": columns,
-                           "rows": rows, "csv": "?" + query.urlencode()})
+        breakdowns.append(
+            {
+                "id": dimension,
+                "title": title,
+                "columns": columns,
+                "rows": rows,
+                "csv": "?" + query.urlencode(),
+            }
+        )
     query["format"], query["table"] = "csv", "monthly"
     totals = data["totals"]
     whole = denials_link(scope, month_from=scope.month_from, month_to=scope.month_to)
@@ -216,18 +251,36 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "months": [f"{m['month']:%Y-%m}" for m in months],
         "series": {
             key: [None if m[key] is None else float(m[key]) for m in months]
-            for key in ("initial_denial_rate", "initial_denial_rate_dollars",
-                        "recovery_rate", "overturn_rate", "worked_within_7_days_rate",
-                        "first_pass_resolution_rate", "net_collection_rate",
-                        "denied_amount", "recovered_amount", "written_off_amount",
-                        "days_to_appeal", "days_to_resolution")
+            for key in (
+                "initial_denial_rate",
+                "initial_denial_rate_dollars",
+                "recovery_rate",
+                "overturn_rate",
+                "worked_within_7_days_rate",
+                "first_pass_resolution_rate",
+                "net_collection_rate",
+                "denied_amount",
+                "recovered_amount",
+                "written_off_amount",
+                "days_to_appeal",
+                "days_to_resolution",
+            )
         },
     }
-    return render(request, "prevention/dashboard.html", {
-        "form": form, "scope": scope, "summary": summary,
-        "monthly_columns": MONTHLY_COLUMNS, "monthly_rows": monthly_rows,
-        "monthly_csv": "?" + query.urlencode(), "breakdowns": breakdowns, "chart": chart,
-    })
+    return render(
+        request,
+        "prevention/dashboard.html",
+        {
+            "form": form,
+            "scope": scope,
+            "summary": summary,
+            "monthly_columns": MONTHLY_COLUMNS,
+            "monthly_rows": monthly_rows,
+            "monthly_csv": "?" + query.urlencode(),
+            "breakdowns": breakdowns,
+            "chart": chart,
+        },
+    )
 
 
 def breakdown_columns(dimension: str, label: str):
@@ -238,7 +291,7 @@ def breakdown_columns(dimension: str, label: str):
     return first + rest
 
 
-# The monthly review --------------------------------------------------------------------
+# The monthly review -----------------------------------------------------------
 
 
 def review_scope(request: HttpRequest) -> tuple[ScopeForm, Scope | None]:
@@ -253,36 +306,50 @@ def review_scope(request: HttpRequest) -> tuple[ScopeForm, Scope | None]:
     if not data.get("month"):
         d["month_from"] = d["month_to"] = selectors.add_months(d["month_to"], -1)
     payer = d.get("payer")
-    return form, Scope(practice_ids=tuple(form.chosen_practice_ids()),
-                       month_from=d["month_to"], month_to=d["month_to"],
-                       payer_id=payer.pk if payer else None)
+    return form, Scope(
+        practice_ids=tuple(form.chosen_practice_ids()),
+        month_from=d["month_to"],
+        month_to=d["month_to"],
+        payer_id=payer.pk if payer else None,
+    )
 
 
 @access(roles=MANAGERS, phi=True, object_type="prevention_review")
 def review(request: HttpRequest) -> HttpResponse:
-    """The monthly prevention review: root causes routed to the departments that fix them."""
+    """The monthly prevention review: root causes routed to the teams that fix them."""
     form, scope = review_scope(request)
     if scope is None:
         return render(request, "prevention/review.html", {"form": form}, status=400)
     departments = selectors.review(scope, user=request.user)
     for department in departments:
         for cause in department["causes"]:
-            cause["link"] = denials_link(scope, month_from=scope.month_to,
-                                         month_to=scope.month_to,
-                                         root_cause=cause["cause"].pk)
+            cause["link"] = denials_link(
+                scope,
+                month_from=scope.month_to,
+                month_to=scope.month_to,
+                root_cause=cause["cause"].pk,
+            )
     fmt_ = request.GET.get("format")
     if fmt_ == "csv":
         return review_csv(request, scope, departments)
     if fmt_ == "pdf":
         from .pdf import review_pdf
 
-        audit_log(action=Action.EXPORT, request=request, object_type="prevention_review",
-                  detail={"format": "pdf", "month": f"{scope.month_to:%Y-%m}"})
-        body = review_pdf(scope=scope, departments=departments,
-                          practices=Practice.objects.filter(pk__in=scope.practice_ids))
+        audit_log(
+            action=Action.EXPORT,
+            request=request,
+            object_type="prevention_review",
+            detail={"format": "pdf", "month": f"{scope.month_to:%Y-%m}"},
+        )
+        body = review_pdf(
+            scope=scope,
+            departments=departments,
+            practices=Practice.objects.filter(pk__in=scope.practice_ids),
+        )
         response = HttpResponse(body, content_type="application/pdf")
         response["Content-Disposition"] = (
-            f'attachment; filename="prevention-review_{scope.month_to:%Y-%m}.pdf"')
+            f'attachment; filename="prevention-review_{scope.month_to:%Y-%m}.pdf"'
+        )
         return response
     practice_ids = selectors.managed_practice_ids(request)
     query = request.GET.copy()
@@ -291,38 +358,71 @@ def review(request: HttpRequest) -> HttpResponse:
     for kind in ("csv", "pdf"):
         query["format"] = kind
         exports[kind] = "?" + query.urlencode()
-    action_form = ActionItemForm(practice_ids=practice_ids, initial={
-        "started_on": scope.month_to, "practice": scope.practice_ids[0]
-        if len(scope.practice_ids) == 1 else None})
-    return render(request, "prevention/review.html", {
-        "form": form, "scope": scope, "departments": departments, "exports": exports,
-        "action_form": action_form, "status_choices": ActionItem.Status.choices,
-        "previous_month": selectors.add_months(scope.month_to, -1),
-        "next_month": selectors.add_months(scope.month_to, 1),
-    })
+    action_form = ActionItemForm(
+        practice_ids=practice_ids,
+        initial={
+            "started_on": scope.month_to,
+            "practice": scope.practice_ids[0] if len(scope.practice_ids) == 1 else None,
+        },
+    )
+    return render(
+        request,
+        "prevention/review.html",
+        {
+            "form": form,
+            "scope": scope,
+            "departments": departments,
+            "exports": exports,
+            "action_form": action_form,
+            "status_choices": ActionItem.Status.choices,
+            "previous_month": selectors.add_months(scope.month_to, -1),
+            "next_month": selectors.add_months(scope.month_to, 1),
+        },
+    )
 
 
 def review_csv(request, scope: Scope, departments: list[dict]) -> HttpResponse:
-    audit_log(action=Action.EXPORT, request=request, object_type="prevention_review",
-              detail={"format": "csv", "month": f"{scope.month_to:%Y-%m}"})
+    audit_log(
+        action=Action.EXPORT,
+        request=request,
+        object_type="prevention_review",
+        detail={"format": "csv", "month": f"{scope.month_to:%Y-%m}"},
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
-        f'attachment; filename="prevention-review_{scope.month_to:%Y-%m}.csv"')
+        f'attachment; filename="prevention-review_{scope.month_to:%Y-%m}.csv"'
+    )
     writer = csv.writer(response)
-    writer.writerow(["department", "root_cause", "denials", "denied_amount",
-                     "previous_3_month_average", "top_payers", "example_denial_ids",
-                     "actions"])
+    writer.writerow(
+        [
+            "department",
+            "root_cause",
+            "denials",
+            "denied_amount",
+            "previous_3_month_average",
+            "top_payers",
+            "example_denial_ids",
+            "actions",
+        ]
+    )
     for d in departments:
         for c in d["causes"]:
-            writer.writerow([
-                d["name"], c["cause"].name, c["count"], c["denied"],
-                "" if c["previous_average"] is None else c["previous_average"],
-                "; ".join(f"{name} ({n})" for (_pk, name), n in c["top_payers"]),
-                " ".join(str(e.pk) for e in c["examples"]),
-                "; ".join(f"{a['item'].change} [{a['item'].status}, before "
-                          f"{a['before']} after {a['after']}: {a['verdict']}]"
-                          for a in c["actions"]),
-            ])
+            writer.writerow(
+                [
+                    d["name"],
+                    c["cause"].name,
+                    c["count"],
+                    c["denied"],
+                    "" if c["previous_average"] is None else c["previous_average"],
+                    "; ".join(f"{name} ({n})" for (_pk, name), n in c["top_payers"]),
+                    " ".join(str(e.pk) for e in c["examples"]),
+                    "; ".join(
+                        f"{a['item'].change} [{a['item'].status}, before "
+                        f"{a['before']} after {a['after']}: {a['verdict']}]"
+                        for a in c["actions"]
+                    ),
+                ]
+            )
     return response
 
 
@@ -342,9 +442,13 @@ def action_create(request: HttpRequest) -> HttpResponse:
     d = form.cleaned_data
     try:
         services.action_item_create(
-            practice=Practice.objects.get(pk=d["practice"]), root_cause=d["root_cause"],
-            change=d["change"], started_on=d["started_on"], due_date=d["due_date"],
-            owner=d["owner"], by=request.user,
+            practice=Practice.objects.get(pk=d["practice"]),
+            root_cause=d["root_cause"],
+            change=d["change"],
+            started_on=d["started_on"],
+            due_date=d["due_date"],
+            owner=d["owner"],
+            by=request.user,
         )
     except ApplicationError as exc:
         messages.error(request, exc.message)
@@ -358,15 +462,17 @@ def action_create(request: HttpRequest) -> HttpResponse:
 def action_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark an action item done, dropped or open again."""
     item = get_object_or_404(
-        ActionItem, pk=pk, practice_id__in=selectors.managed_practice_ids(request))
+        ActionItem, pk=pk, practice_id__in=selectors.managed_practice_ids(request)
+    )
     form = ActionStatusForm(request.POST)
     back = request.POST.get("next") or reverse("prevention:review")
     if not back.startswith("/prevention/"):
         back = reverse("prevention:review")
     if form.is_valid():
         try:
-            services.action_item_set_status(item=item, status=form.cleaned_data["status"],
-                                            by=request.user)
+            services.action_item_set_status(
+                item=item, status=form.cleaned_data["status"], by=request.user
+            )
         except ApplicationError as exc:
             messages.error(request, exc.message)
     return redirect(back)

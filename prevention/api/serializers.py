@@ -6,7 +6,9 @@ DAYS = {"max_digits": 8, "decimal_places": 1, "allow_null": True}
 
 
 class MonthlyMetricsQuerySerializer(serializers.Serializer):
-    practice = serializers.IntegerField(required=False, help_text="One of your practices.")
+    practice = serializers.IntegerField(
+        required=False, help_text="One of your practices."
+    )
     payer = serializers.IntegerField(required=False)
     # "from" and "to" are Python keywords; the query parameters keep those names.
     month_from = serializers.RegexField(r"^\d{4}-\d{2}$", required=False)
@@ -16,15 +18,21 @@ class MonthlyMetricsQuerySerializer(serializers.Serializer):
 class MonthlyMetricsSerializer(serializers.Serializer):
     """One month's numbers. Rates are fractions (0.375 = 37.5%); null when undefined."""
 
-    month = serializers.DateField(format="%Y-%m", help_text="YYYY-MM (remittance month).")
+    month = serializers.DateField(
+        format="%Y-%m", help_text="YYYY-MM (remittance month)."
+    )
     claims_adjudicated = serializers.IntegerField()
     initial_denials = serializers.IntegerField(
-        help_text="Claims' first denials, duplicates (CARC 18) left out.")
+        help_text="Claims' first denials, duplicates (CARC 18) left out."
+    )
     initial_denial_rate = serializers.DecimalField(
-        **RATE, help_text="Initial denials ÷ claims adjudicated in the same month.")
+        **RATE, help_text="Initial denials ÷ claims adjudicated in the same month."
+    )
     initial_denial_rate_dollars = serializers.DecimalField(**RATE)
     initial_denial_rate_hfma = serializers.DecimalField(
-        **RATE, help_text="Initial denials ÷ average claims adjudicated of the prior 3 months.")
+        **RATE,
+        help_text="Initial denials ÷ average claims adjudicated of the prior 3 months.",
+    )
     denials = serializers.IntegerField()
     denied_amount = serializers.DecimalField(**MONEY)
     recovered_amount = serializers.DecimalField(**MONEY)

@@ -70,7 +70,7 @@ def claim(
     adjustments: tuple = (),
     procedure: str = "99213",
 ) -> ClaimPayment:
-    """A claim with one service line; `adjustments` are (group, reason, amount) triplets."""
+    """A claim with one service line; `adjustments` are (group, reason, amount)."""
     n = next(_seq)
     c = ClaimPayment.objects.create(
         practice=remittance.practice,

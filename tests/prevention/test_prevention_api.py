@@ -13,9 +13,17 @@ from tests.prevention.test_prevention_rollups import build_fixture_month
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/metrics/monthly/"
 REQUIRED = {
-    "month", "claims_adjudicated", "initial_denials", "initial_denial_rate",
-    "denied_amount", "recovered_amount", "written_off_amount", "recovery_rate",
-    "overturn_rate", "worked_within_7_days_rate", "first_pass_resolution_rate",
+    "month",
+    "claims_adjudicated",
+    "initial_denials",
+    "initial_denial_rate",
+    "denied_amount",
+    "recovered_amount",
+    "written_off_amount",
+    "recovery_rate",
+    "overturn_rate",
+    "worked_within_7_days_rate",
+    "first_pass_resolution_rate",
     "rework_cost",
 }
 
@@ -31,7 +39,8 @@ def rolled_up(practice, other_practice):
 
 @time_machine.travel("2026-04-15 12:00Z", tick=False)
 def test_monthly_metrics_carry_every_field_with_hand_computed_values(
-        persona_client, manager, rolled_up):
+    persona_client, manager, rolled_up
+):
     response = persona_client(manager).get(URL, {"from": "2026-02", "to": "2026-03"})
     assert response.status_code == 200
     months = response.json()
@@ -56,8 +65,11 @@ def test_payer_filter(persona_client, manager, rolled_up, practice):
     f.claim(remittance=remit, charge="10", paid="10")
     rollups_refresh()
     # When March is asked for Summit Plan; Then none of Acme's 8 claims count
-    months = persona_client(manager).get(
-        URL, {"from": "2026-03", "to": "2026-03", "payer": other_payer.pk}).json()
+    months = (
+        persona_client(manager)
+        .get(URL, {"from": "2026-03", "to": "2026-03", "payer": other_payer.pk})
+        .json()
+    )
     assert months[0]["claims_adjudicated"] == 0
 
 
@@ -79,6 +91,11 @@ def test_bad_month_is_a_400_naming_the_parameter(persona_client, manager):
 def test_endpoint_is_in_the_openapi_schema(persona_client, manager):
     schema = persona_client(manager).get("/api/schema/", {"format": "json"}).json()
     operation = schema["paths"]["/api/v1/metrics/monthly/"]["get"]
-    assert {p["name"] for p in operation["parameters"]} >= {"practice", "payer", "from", "to"}
+    assert {p["name"] for p in operation["parameters"]} >= {
+        "practice",
+        "payer",
+        "from",
+        "to",
+    }
     fields = schema["components"]["schemas"]["MonthlyMetrics"]["properties"]
     assert REQUIRED <= set(fields)

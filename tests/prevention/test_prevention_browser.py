@@ -9,10 +9,12 @@ from tests.prevention.test_prevention_rollups import build_fixture_month
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_manager_filters_by_payer_follows_a_number_and_downloads_csv(
-        login_as, manager, practice):
+    login_as, manager, practice
+):
     # Given the fixture month rolled up
-    from denials.reference import load_reference_data
     from django.apps import apps
+
+    from denials.reference import load_reference_data
 
     load_reference_data(apps)  # transactional tests start without migration data
     acme = build_fixture_month(practice)
@@ -30,7 +32,8 @@ def test_manager_filters_by_payer_follows_a_number_and_downloads_csv(
     # When they download the monthly table as CSV
     with page.expect_download() as info:
         page.locator("section", has=page.locator("#monthly-h")).get_by_role(
-            "link", name="Download CSV").click()
+            "link", name="Download CSV"
+        ).click()
     download = info.value
     assert download.suggested_filename.startswith("denial-trends_2026-01_2026-06")
     content = open(download.path(), encoding="utf-8").read()

@@ -17,7 +17,7 @@ from prevention import metrics
 #   C5 100 / 0   CO-18 100           duplicate: a denial, left out of rates
 #   C6 200 / 100 CO-45 50, CO-97 50  partial denial (coding) 50, initial
 #   C7 100 / 0   CO-27 100           repeat denial of C4's account (not initial)
-#   C8 100 / 90  CO-45 10            corrected claim (frequency 7): rework, not first pass
+#   C8 100 / 90  CO-45 10            corrected claim (frequency 7): rework
 # denials (posted on the remit day; offsets in days):
 #   C3 worked +2, appealed +5, recovered 300 at +30
 #   C4 worked +10, written off 400 at +20
@@ -50,7 +50,7 @@ FIXTURE = {
 
 
 def test_initial_denial_rate_counts_first_denials_without_duplicates():
-    """C3, C4, C6 are initial (C5 is a duplicate, C7 a repeat): 3 ÷ 8 claims = 0.3750."""
+    """C3, C4, C6 are initial (C5 duplicate, C7 repeat): 3 ÷ 8 claims = 0.3750."""
     assert metrics.kpis(FIXTURE)["initial_denial_rate"] == Decimal("0.3750")
 
 
@@ -92,7 +92,7 @@ def test_recovery_rate_divides_recovered_by_initially_denied_dollars():
 
 
 def test_overturn_rate_by_count_and_dollars():
-    """Appealed C3 (300, recovered) and C6 (50, open): 1 ÷ 2 = 0.5000; 300 ÷ 350 = 0.8571."""
+    """Appealed C3 (300, won) and C6 (50, open): 1 ÷ 2 = 0.5; 300 ÷ 350 = 0.8571."""
     k = metrics.kpis(FIXTURE)
     assert k["overturn_rate"] == Decimal("0.5000")
     assert k["overturn_rate_dollars"] == Decimal("0.8571")
@@ -124,7 +124,7 @@ def test_first_pass_resolution_rate():
 
 
 def test_net_collection_rate():
-    """420 paid ÷ (1,500 charged − 130 contractual (20+50+50+10)) = 420 ÷ 1,370 = 0.3066."""
+    """420 paid ÷ (1,500 charged − 130 contractual (20+50+50+10)) = 0.3066."""
     assert metrics.kpis(FIXTURE)["net_collection_rate"] == Decimal("0.3066")
 
 

@@ -319,7 +319,9 @@ def test_refresh_rollups_command_and_task_rebuild_a_month(practice):
     from prevention.tasks import rollups_refresh_task
 
     build_fixture_month(practice)
-    call_command("refresh_rollups", "--practice", str(practice.pk), "--month", "2026-03")
+    call_command(
+        "refresh_rollups", "--practice", str(practice.pk), "--month", "2026-03"
+    )
     assert summed(practice=practice, month=MARCH)["claims_adjudicated"] == 8
     MonthlyRollup.objects.all().delete()
     rollups_refresh_task.delay([practice.pk], ["2026-03"])

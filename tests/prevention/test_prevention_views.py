@@ -20,10 +20,16 @@ NOW = "2026-04-15 12:00Z"
 @pytest.fixture
 def fixture_month(practice, other_practice):
     acme = build_fixture_month(practice)
-    other = f.remittance(practice=other_practice, payer=f.payer("Beacon Care"),
-                         paid_on=date(2026, 3, 12))
-    c = f.claim(remittance=other, charge="777", paid="0", status="4",
-                adjustments=[("CO", "27", "777")])
+    other = f.remittance(
+        practice=other_practice, payer=f.payer("Beacon Care"), paid_on=date(2026, 3, 12)
+    )
+    c = f.claim(
+        remittance=other,
+        charge="777",
+        paid="0",
+        status="4",
+        adjustments=[("CO", "27", "777")],
+    )
     f.denial(claim=c, slug="eligibility", denied="777", carc="27")
     rollups_refresh()
     return acme
@@ -38,7 +44,9 @@ def test_biller_is_refused_the_dashboard_and_the_review(persona_client, biller):
 @time_machine.travel(NOW, tick=False)
 def test_manager_sees_the_fixture_month_numbers(persona_client, manager, fixture_month):
     # Given the fixture month rolled up; When the manager opens the dashboard
-    response = persona_client(manager).get("/prevention/?month_from=2026-03&month_to=2026-03")
+    response = persona_client(manager).get(
+        "/prevention/?month_from=2026-03&month_to=2026-03"
+    )
     # Then the month shows the hand-computed rate and dollars
     body = response.content.decode()
     assert response.status_code == 200
@@ -51,60 +59,83 @@ def test_manager_sees_the_fixture_month_numbers(persona_client, manager, fixture
 
 
 @time_machine.travel(NOW, tick=False)
-def test_every_number_links_to_the_denial_queue_filtered(persona_client, manager,
-                                                          fixture_month, practice):
-    body = persona_client(manager).get(
-        f"/prevention/?month_from=2026-03&month_to=2026-03&payer={fixture_month.pk}"
-    ).content.decode()
-    assert (f"/denials/?status=all&amp;practice={practice.pk}&amp;payer={fixture_month.pk}"
-            f"&amp;remit_from=2026-03-01&amp;remit_to=2026-03-31") in body
+def test_every_number_links_to_the_denial_queue_filtered(
+    persona_client, manager, fixture_month, practice
+):
+    body = (
+        persona_client(manager)
+        .get(
+            f"/prevention/?month_from=2026-03&month_to=2026-03&payer={fixture_month.pk}"
+        )
+        .content.decode()
+    )
+    assert (
+        f"/denials/?status=all&amp;practice={practice.pk}&amp;payer={fixture_month.pk}"
+        f"&amp;remit_from=2026-03-01&amp;remit_to=2026-03-31"
+    ) in body
     assert "root_cause=" in body and "department=" in body and "rendering_npi=" in body
 
 
 @time_machine.travel(NOW, tick=False)
 def test_payer_filter_narrows_the_numbers(persona_client, manager, fixture_month):
     other_payer = f.payer("Summit Plan")
-    body = persona_client(manager).get(
-        f"/prevention/?month_from=2026-03&month_to=2026-03&payer={other_payer.pk}"
-    ).content.decode()
+    body = (
+        persona_client(manager)
+        .get(f"/prevention/?month_from=2026-03&month_to=2026-03&payer={other_payer.pk}")
+        .content.decode()
+    )
     assert "$950.00" not in body
 
 
 @time_machine.travel(NOW, tick=False)
-@pytest.mark.parametrize("table", ["monthly", "payer", "category", "root_cause",
-                                   "department", "provider"])
-def test_every_table_exports_as_csv_and_is_audited(persona_client, manager, fixture_month,
-                                                   table):
+@pytest.mark.parametrize(
+    "table", ["monthly", "payer", "category", "root_cause", "department", "provider"]
+)
+def test_every_table_exports_as_csv_and_is_audited(
+    persona_client, manager, fixture_month, table
+):
     response = persona_client(manager).get(
-        f"/prevention/?month_from=2026-03&month_to=2026-03&format=csv&table={table}")
+        f"/prevention/?month_from=2026-03&month_to=2026-03&format=csv&table={table}"
+    )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert len(rows) >= 2
-    assert AuditEvent.objects.filter(action="export",
-                                     object_type=f"prevention_{table}").count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action="export", object_type=f"prevention_{table}"
+        ).count()
+        == 1
+    )
 
 
 @time_machine.travel(NOW, tick=False)
 def test_monthly_csv_carries_the_api_numbers(persona_client, manager, fixture_month):
     response = persona_client(manager).get(
-        "/prevention/?month_from=2026-03&month_to=2026-03&format=csv&table=monthly")
+        "/prevention/?month_from=2026-03&month_to=2026-03&format=csv&table=monthly"
+    )
     row = list(csv.DictReader(io.StringIO(response.content.decode())))[0]
     assert row["Month"] == "2026-03"
     assert row["Initial denial rate"] == "0.3750"
     assert row["Rework cost"] == "75.00"
 
 
-def test_practice_outside_the_users_is_refused_as_a_bad_filter(persona_client, manager,
-                                                               other_practice):
+def test_practice_outside_the_users_is_refused_as_a_bad_filter(
+    persona_client, manager, other_practice
+):
     response = persona_client(manager).get(f"/prevention/?practice={other_practice.pk}")
     assert response.status_code == 400
 
 
 @time_machine.travel(NOW, tick=False)
-def test_review_routes_root_causes_to_departments_with_examples(persona_client, manager,
-                                                                fixture_month):
-    body = persona_client(manager).get("/prevention/review/?month=2026-03").content.decode()
+def test_review_routes_root_causes_to_departments_with_examples(
+    persona_client, manager, fixture_month
+):
+    body = (
+        persona_client(manager)
+        .get("/prevention/review/?month=2026-03")
+        .content.decode()
+    )
     assert "Registration &amp; eligibility verification" in body
     assert "Scheduling / pre-certification" in body
     assert "Providers &amp; coding" in body
@@ -121,8 +152,12 @@ def test_review_exports_csv_and_pdf(persona_client, manager, fixture_month):
     pdf = client.get("/prevention/review/?month=2026-03&format=pdf")
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
-    assert AuditEvent.objects.filter(action="export", object_type="prevention_review"
-                                     ).count() == 2
+    assert (
+        AuditEvent.objects.filter(
+            action="export", object_type="prevention_review"
+        ).count()
+        == 2
+    )
 
 
 @time_machine.travel(NOW, tick=False)
@@ -130,7 +165,9 @@ def test_action_item_shows_before_and_after_counts(persona_client, manager, prac
     # Given eligibility denials: 2 a month in Oct-Dec 2025, none in Jan-Mar 2026
     acme = f.payer("Acme Health")
     for month in (10, 11, 12):
-        remit = f.remittance(practice=practice, payer=acme, paid_on=date(2025, month, 10))
+        remit = f.remittance(
+            practice=practice, payer=acme, paid_on=date(2025, month, 10)
+        )
         for _ in range(2):
             c = f.claim(remittance=remit, charge="100", paid="0", status="4")
             f.denial(claim=c, slug="eligibility", denied="100", carc="27")
@@ -138,12 +175,18 @@ def test_action_item_shows_before_and_after_counts(persona_client, manager, prac
     client = persona_client(manager)
     # When the manager adds an action taking effect in January 2026
     eligibility = f.category("eligibility")
-    response = client.post("/prevention/actions/", {
-        "root_cause": eligibility.pk, "practice": practice.pk, "owner": manager.pk,
-        "change": "Verify eligibility at scheduling and again at check-in",
-        "started_on": "2026-01-01", "due_date": "2026-01-31",
-        "next": "/prevention/review/?month=2026-03",
-    })
+    response = client.post(
+        "/prevention/actions/",
+        {
+            "root_cause": eligibility.pk,
+            "practice": practice.pk,
+            "owner": manager.pk,
+            "change": "Verify eligibility at scheduling and again at check-in",
+            "started_on": "2026-01-01",
+            "due_date": "2026-01-31",
+            "next": "/prevention/review/?month=2026-03",
+        },
+    )
     assert response.status_code == 302
     item = ActionItem.objects.get()
     assert item.owner == manager
@@ -157,11 +200,16 @@ def test_action_item_shows_before_and_after_counts(persona_client, manager, prac
     assert item.status == "done"
 
 
-def test_other_practice_action_item_answers_404(persona_client, manager, other_practice,
-                                                admin_user):
-    item = ActionItem.objects.create(practice=other_practice,
-                                     root_cause=f.category("coding"), change="x",
-                                     started_on=date(2026, 1, 1))
-    response = persona_client(manager).post(f"/prevention/actions/{item.pk}/status/",
-                                            {"status": "done"})
+def test_other_practice_action_item_answers_404(
+    persona_client, manager, other_practice, admin_user
+):
+    item = ActionItem.objects.create(
+        practice=other_practice,
+        root_cause=f.category("coding"),
+        change="x",
+        started_on=date(2026, 1, 1),
+    )
+    response = persona_client(manager).post(
+        f"/prevention/actions/{item.pk}/status/", {"status": "done"}
+    )
     assert response.status_code == 404

@@ -7,10 +7,19 @@ class Command(BaseCommand):
     help = "Recompute the monthly rollups from raw claims and denials."
 
     def add_arguments(self, parser):
-        parser.add_argument("--practice", type=int, action="append", dest="practices",
-                            help="A practice id (repeatable); default every practice.")
-        parser.add_argument("--month", action="append", dest="months",
-                            help="A month YYYY-MM (repeatable); default every month.")
+        parser.add_argument(
+            "--practice",
+            type=int,
+            action="append",
+            dest="practices",
+            help="A practice id (repeatable); default every practice.",
+        )
+        parser.add_argument(
+            "--month",
+            action="append",
+            dest="months",
+            help="A month YYYY-MM (repeatable); default every month.",
+        )
 
     def handle(self, *args, practices=None, months=None, **options):
         count = rollups_refresh(practice_ids=practices, months=months)
