@@ -207,6 +207,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models name their choices `Kind`; give each enum its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "DenialKindEnum": "denials.models.Denial.Kind",
+        "DenialEventKindEnum": "denials.models.DenialEvent.Kind",
+        "AdjustmentRuleKindEnum": "denials.models.AdjustmentRule.Kind",
+        "NotificationKindEnum": "appeals.models.Notification.Kind",
+        "ReasonCodeKindEnum": "remits.models.ReasonCode.Kind",
+    },
 }
 
 # Celery: JSON only, bounded tasks, one task at a time per worker process.

@@ -44,3 +44,17 @@ def denials_rescore_payers_task(payer_ids: list[int]) -> int:
     from .services import denials_rescore
 
     return denials_rescore(payer_ids=payer_ids)
+
+
+@shared_task(ignore_result=True)
+def era_drop_folder_poll_task() -> int:
+    """Post files a clearinghouse left in ERA_DROP_DIR (no-op when it is not set)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from .intake import drop_folder_poll
+
+    if not settings.ERA_DROP_DIR:
+        return 0
+    return len(drop_folder_poll(directory=Path(settings.ERA_DROP_DIR)))
