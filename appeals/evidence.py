@@ -1,4 +1,4 @@
-"""Evidence files: type by content (magic bytes), never by name. Pure apart from Pillow."""
+"""Evidence files: type by content (magic bytes), never by name."""
 
 import io
 from dataclasses import dataclass
@@ -94,14 +94,16 @@ def check(*, name: str, head: bytes, size: int, max_bytes: int) -> Verdict:
         return Verdict(
             False,
             None,
-            f"{name} was refused: its content is {describe(head)}, not a PDF, PNG, JPEG or "
+            f"{name} was refused: its content is {describe(head)}, not a PDF, PNG, "
+            "JPEG or "
             "TIFF file, whatever its name says.",
         )
     claimed = NAME_TYPES.get(PurePath(name).suffix.lower().lstrip("."))
     note = ""
     if claimed != detected:
         note = (
-            f"Named like {ALLOWED[claimed] if claimed else 'an unknown type'} but its content "
+            f"Named like {ALLOWED[claimed] if claimed else 'an unknown type'} but "
+            "its content "
             f"is {ALLOWED[detected]}; stored as {ALLOWED[detected]}."
         )
     return Verdict(True, detected, "", note)

@@ -82,8 +82,10 @@ def recommend(
     if payer_class in MEDICARE_CLASSES and carc in TIMELY_FILING_CARCS:
         return Guidance(
             WRITE_OFF,
-            f"Medicare timely-filing denial ({group or 'CO'}-29): there are no appeal rights. "
-            "Write it off, unless you hold proof the claim was filed on time; then ask for a "
+            f"Medicare timely-filing denial ({group or 'CO'}-29): there are no "
+            "appeal rights. "
+            "Write it off, unless you hold proof the claim was filed on time; then "
+            "ask for a "
             "reopening and enclose that proof.",
             alternatives=(REOPENING,),
             no_appeal_rights=True,
@@ -91,8 +93,10 @@ def recommend(
     if carc in DUPLICATE_CARCS:
         return Guidance(
             REOPENING,
-            "Duplicate-claim denial (18): a clerical matter, so request a reopening, not an "
-            "appeal. If the claim really was billed twice, write this one off; resubmitting "
+            "Duplicate-claim denial (18): a clerical matter, so request a "
+            "reopening, not an "
+            "appeal. If the claim really was billed twice, write this one off; "
+            "resubmitting "
             "it as a new claim only earns another 18.",
             alternatives=(WRITE_OFF,),
         )
@@ -105,8 +109,10 @@ def recommend(
         return Guidance(
             CORRECTED_CLAIM,
             f"Coding denial ({group + '-' if group else ''}{carc}"
-            f"{' ' + rarc if rarc else ''}): the claim as billed was wrong, so send a corrected "
-            f"claim (frequency 7, replacing {icn}), not an appeal. Use frequency 8 to void it "
+            f"{' ' + rarc if rarc else ''}): the claim as billed was wrong, so send "
+            "a corrected "
+            f"claim (frequency 7, replacing {icn}), not an appeal. Use frequency 8 "
+            "to void it "
             "if it should not have been billed.",
             alternatives=(APPEAL, WRITE_OFF),
         )
@@ -120,15 +126,18 @@ def recommend(
     if deadline is not None and deadline < today:
         return Guidance(
             WRITE_OFF,
-            f"The appeal deadline passed on {deadline:%b %d, %Y}: an appeal would be refused "
-            "as late. Decide on a write-off (or a reopening if you can show good cause).",
+            f"The appeal deadline passed on {deadline:%b %d, %Y}: an appeal would "
+            "be refused "
+            "as late. Decide on a write-off (or a reopening if you can show good "
+            "cause).",
             alternatives=(REOPENING,),
             expired=True,
         )
     if level_index >= levels:
         return Guidance(
             WRITE_OFF,
-            "Every appeal level configured for this payer has been used. Write it off, or ask "
+            "Every appeal level configured for this payer has been used. Write it "
+            "off, or ask "
             "an admin to add the payer's next level.",
             alternatives=(),
         )
@@ -136,23 +145,27 @@ def recommend(
     level = level_name or "the next level"
     if carc in DOCUMENTATION_CARCS or category == "missing-information":
         reason = (
-            f"The payer asks for documentation ({carc}): send the records the remark code "
+            f"The payer asks for documentation ({carc}): send the records the "
+            "remark code "
             f"names with a {level} request."
         )
     elif category == "authorization":
         reason = (
-            f"Authorization denial ({carc}): appeal at {level} with the authorization number "
+            f"Authorization denial ({carc}): appeal at {level} with the "
+            "authorization number "
             "and the approval record."
         )
     elif category == "medical-necessity":
         reason = (
-            f"Medical necessity denial ({carc}): appeal at {level} with the clinical notes "
+            f"Medical necessity denial ({carc}): appeal at {level} with the "
+            "clinical notes "
             "and the payer policy the service meets."
         )
     elif category == "eligibility":
         reason = (
             f"Eligibility denial ({carc}): appeal at {level} with the eligibility "
-            "verification from the date of service (correct the member id first if it was "
+            "verification from the date of service (correct the member id first if "
+            "it was "
             "wrong: that is a corrected claim)."
         )
     else:

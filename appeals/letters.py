@@ -52,8 +52,8 @@ SAMPLE_CONTEXT: dict[str, str] = {
     "remit_date": "October 20, 2026",
     "billed_amount": "$410.00",
     "denied_amount": "$410.00",
-    "codes": "CO-197: Precertification/authorization/notification/pre-treatment absent.",
-    "lines": "Line 1: 99214 on October 02, 2026: billed $410.00, denied $410.00 (CO-197)",
+    "codes": "CO-197: Precertification/authorization/notification absent.",
+    "lines": "Line 1: 99214 on October 02, 2026: denied $410.00 (CO-197)",
     "claims": "ACCT-1001 / 2026123456789: denied $410.00",
     "category": "Authorization / referral",
     "level_name": "Level 1 appeal",
@@ -64,7 +64,7 @@ SAMPLE_CONTEXT: dict[str, str] = {
 
 
 class LetterTemplateError(ValueError):
-    """A template that cannot be rendered; the message names the problem and its line."""
+    """A template that cannot be rendered; the message names problem and line."""
 
 
 @dataclass(frozen=True)

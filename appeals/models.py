@@ -9,9 +9,9 @@ from core.models import TimeStampedModel
 class Action(models.TextChoices):
     # A written appeal at the payer's next level (redetermination, level 1 appeal…).
     APPEAL = "appeal", "Appeal"
-    # A reconsideration request (a payer's informal first look, or Medicare's QIC level).
+    # A reconsideration (a payer's informal first look, or Medicare's QIC level).
     RECONSIDERATION = "reconsideration", "Reconsideration"
-    # The practice billed wrongly: a replacement (7) or void (8) claim with the payer's ICN.
+    # The practice billed wrongly: a replacement (7) or void (8) claim with the ICN.
     CORRECTED_CLAIM = "corrected_claim", "Corrected claim"
     # Clerical errors and duplicate denials: ask the payer to reopen, not to appeal.
     REOPENING = "reopening", "Reopening"
@@ -158,7 +158,7 @@ class Appeal(TimeStampedModel):
 
 
 class LetterTemplate(models.Model):
-    """A letter with {{ merge_fields }}; the best match by category and level is used."""
+    """A letter with {{ merge_fields }}; the best match by category and level wins."""
 
     name = models.CharField(max_length=120)
     category = models.ForeignKey(

@@ -1,4 +1,4 @@
-"""The letter as a PDF, and the appeal packet: the letter followed by every enclosure."""
+"""The letter as a PDF, and the packet: the letter followed by every enclosure."""
 
 import io
 import logging
@@ -107,7 +107,8 @@ def packet_pdf(*, letter: bytes, enclosures: Sequence[Enclosure]) -> bytes:
                 PdfReader(
                     io.BytesIO(
                         _note_page(
-                            f"Enclosure {number} ({enclosure.name}) could not be added: send it separately."
+                            f"Enclosure {number} ({enclosure.name}) could not be "
+                            "added: send it separately."
                         )
                     )
                 )

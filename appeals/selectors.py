@@ -114,7 +114,7 @@ def templates_for(*, action: str = "") -> QuerySet[LetterTemplate]:
 
 
 def siblings_for(*, denial: Denial, user, limit: int = 25) -> QuerySet[Denial]:
-    """Other open denials of the same payer that could join one appeal (same claim first)."""
+    """Open denials of the same payer that could join one appeal."""
     return (
         Denial.objects.filter(
             practice_id=denial.practice_id,

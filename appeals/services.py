@@ -214,7 +214,8 @@ def appeal_start(
     )
     if busy is not None:
         raise ApplicationError(
-            f"Appeal {busy.pk} is already open for this denial: finish or withdraw it first.",
+            f"Appeal {busy.pk} is already open for this denial: finish or withdraw "
+            "it first.",
             field="denials",
         )
     level_index = previous.level_index + 1 if previous else None
@@ -232,25 +233,28 @@ def appeal_start(
         and plan.level_index >= plan.levels
     ):
         raise ApplicationError(
-            "No further appeal level is configured for this payer: write the balance off "
+            "No further appeal level is configured for this payer: write the "
+            "balance off "
             "or ask an admin to add the next level.",
             field="action",
         )
     if action in APPEAL_LIKE_ACTIONS:
         if plan.deadline.no_appeal_rights:
             raise ApplicationError(
-                f"{plan.deadline.note} Write it off, or request a reopening with proof of "
+                f"{plan.deadline.note} Write it off, or request a reopening with "
+                "proof of "
                 "timely filing.",
                 field="action",
             )
         if plan.deadline.deadline is not None and plan.deadline.deadline < today:
             raise ApplicationError(
-                f"The appeal deadline passed on {plan.deadline.deadline:%b %d, %Y}: the payer "
+                f"The appeal deadline passed on {plan.deadline.deadline:%b %d, %Y}: "
+                "the payer "
                 "would refuse the appeal as late. Consider a write-off instead.",
                 field="action",
             )
         if previous is not None:
-            # The next level decides the word: Medicare's second level is a reconsideration.
+            # The level decides the word: Medicare's second level is a reconsideration.
             action = guidance.level_action(plan.level_name)
     if action == Action.CORRECTED_CLAIM and frequency_code not in ("", "7", "8"):
         raise ApplicationError(
@@ -322,7 +326,8 @@ def denials_write_off(*, denials: Sequence[Denial], by, note: str) -> int:
             ).exists()
         ):
             raise ApplicationError(
-                f"Denial {d.pk} has an appeal waiting on the payer: record its outcome first.",
+                f"Denial {d.pk} has an appeal waiting on the payer: record its "
+                "outcome first.",
                 field="denials",
             )
         denial_transition(denial=d, to_status=S.WRITTEN_OFF, by=by, note=note.strip())
@@ -391,7 +396,8 @@ def _service_lines(denial: Denial) -> list[str]:
         out.append(
             f"Line {line.get('line')}: {line.get('procedure', '')}"
             f"{' on ' + long_date(when) if when else ''}: denied "
-            f"{money(Decimal(str(line.get('amount', '0'))))}{' (' + codes + ')' if codes else ''}"
+            f"{money(Decimal(str(line.get('amount', '0'))))}"
+            f"{' (' + codes + ')' if codes else ''}"
         )
     if not out:
         out.append(
@@ -449,7 +455,8 @@ def letter_context(*, appeal: Appeal, by=None) -> dict[str, str]:
 def _require_draft(appeal: Appeal, what: str) -> None:
     if appeal.status != A.DRAFT:
         raise ApplicationError(
-            f"The appeal is {appeal.get_status_display().lower()}: {what} only while it is a "
+            f"The appeal is {appeal.get_status_display().lower()}: {what} only "
+            "while it is a "
             "draft.",
             field="status",
         )
@@ -487,7 +494,7 @@ def appeal_letter_from_template(
 
 @transaction.atomic
 def appeal_letter_save(*, appeal: Appeal, body: str, by) -> Appeal:
-    """Keep the biller's edited draft (merge fields may remain; they fill on finalize)."""
+    """Keep the biller's edited draft (merge fields may remain until finalize)."""
     appeal = _locked(appeal)
     _require_draft(appeal, "the letter can change")
     body = body.replace("\r\n", "\n")
@@ -509,7 +516,7 @@ def appeal_letter_save(*, appeal: Appeal, body: str, by) -> Appeal:
 
 
 def letter_preview(*, appeal: Appeal, body: str | None = None, by=None) -> str:
-    """The draft with its merge fields filled, or an ApplicationError naming the problem."""
+    """The draft with its merge fields filled, or an ApplicationError saying why."""
     text = appeal.letter_draft if body is None else body.replace("\r\n", "\n")
     return _render_or_refuse(text, letter_context(appeal=appeal, by=by))
 
@@ -585,7 +592,8 @@ def _store_one(
         ):
             raise ApplicationError(
                 f"{display} was refused: it starts like a "
-                f"{sniffing.ALLOWED[verdict.content_type]} image but cannot be read as one.",
+                f"{sniffing.ALLOWED[verdict.content_type]} image but cannot be read "
+                "as one.",
                 field="files",
             )
         sha = digest.hexdigest()
@@ -631,7 +639,8 @@ def evidence_add(
     appeal = Appeal.objects.get(pk=appeal.pk)
     if not appeal.is_open:
         raise ApplicationError(
-            f"The appeal is {appeal.get_status_display().lower()}: evidence can no longer be "
+            f"The appeal is {appeal.get_status_display().lower()}: evidence can no "
+            "longer be "
             "added.",
             field="files",
         )
@@ -705,13 +714,15 @@ def appeal_submit(
     if appeal.action in APPEAL_LIKE_ACTIONS:
         if appeal.no_appeal_rights:
             raise ApplicationError(
-                "This denial has no appeal rights (Medicare timely filing): write it off, or "
+                "This denial has no appeal rights (Medicare timely filing): write "
+                "it off, or "
                 "request a reopening with proof of timely filing.",
                 field="action",
             )
         if appeal.deadline is not None and submitted_on > appeal.deadline:
             raise ApplicationError(
-                f"The appeal deadline passed on {appeal.deadline:%b %d, %Y}: the payer would "
+                f"The appeal deadline passed on {appeal.deadline:%b %d, %Y}: the "
+                "payer would "
                 "refuse it as late. Consider a write-off instead.",
                 field="submitted_on",
             )
@@ -730,7 +741,8 @@ def appeal_submit(
             )
         if not appeal.payer_claim_number:
             raise ApplicationError(
-                "A corrected claim needs the payer's claim number (ICN) of the original claim.",
+                "A corrected claim needs the payer's claim number (ICN) of the "
+                "original claim.",
                 field="payer_claim_number",
             )
     if follow_up_date is not None and follow_up_date < submitted_on:
@@ -753,7 +765,8 @@ def appeal_submit(
     for d in _lock_denials(appeal.denials.values_list("pk", flat=True)):
         if not d.is_open:
             raise ApplicationError(
-                f"Denial {d.pk} is already {d.get_status_display().lower()}; withdraw this "
+                f"Denial {d.pk} is already {d.get_status_display().lower()}; "
+                "withdraw this "
                 "appeal instead.",
                 field="denials",
             )
@@ -790,7 +803,7 @@ def _shares(denials: Sequence[Denial], amount: Decimal) -> list[tuple[Denial, De
         result.append((d, share))
         left -= share
     if left > ZERO and result:
-        # Paid more than denied (interest, a fee schedule change): the first takes the rest.
+        # Paid more than denied (interest, fee schedule change): the first takes it.
         d, share = result[0]
         result[0] = (d, share + left)
     return result
@@ -806,7 +819,7 @@ def appeal_record_outcome(
     note: str = "",
     decided_on: date | None = None,
 ) -> Appeal:
-    """Record the payer's decision; overturned amounts resolve the denials as recovered."""
+    """Record the payer's decision; amounts won resolve the denials as recovered."""
     appeal = _locked(appeal)
     today = timezone.localdate()
     decided_on = decided_on or today
@@ -850,7 +863,8 @@ def appeal_record_outcome(
     appeal.outcome_note = note.strip()
     appeal.amount_recovered = amount if recovering else ZERO
     appeal.save()
-    label = f"{appeal.get_action_display()} {appeal.pk} {appeal.get_status_display().lower()}"
+    status_label = appeal.get_status_display().lower()
+    label = f"{appeal.get_action_display()} {appeal.pk} {status_label}"
     denials = _lock_denials(appeal.denials.values_list("pk", flat=True))
     if recovering:
         for d, share in _shares(denials, amount):
@@ -913,7 +927,8 @@ def appeal_write_off(*, appeal: Appeal, by, note: str) -> int:
     appeal = _locked(appeal)
     if appeal.status not in (A.UPHELD, A.WITHDRAWN, A.PARTIALLY_OVERTURNED):
         raise ApplicationError(
-            "Write off after the payer upheld the denial, or after withdrawing the appeal.",
+            "Write off after the payer upheld the denial, or after withdrawing the "
+            "appeal.",
             field="status",
         )
     open_ones = list(appeal.denials.filter(status__in=Denial.OPEN_STATUSES))
@@ -1008,9 +1023,9 @@ def _deadline_kind(days_left: int) -> str | None:
 
 
 def appeals_deadline_reminders(*, today: date | None = None, batch: int = 2000) -> int:
-    """Notify assignees 30, 14 and 7 days before a draft's deadline and when follow-up is due.
+    """Remind assignees 30, 14 and 7 days before a draft's deadline; follow-ups due.
 
-    Idempotent: a (appeal, kind, due date) reminder exists once, however often beat runs.
+    Idempotent: an (appeal, kind, due date) reminder exists once, however often.
     """
     today = today or timezone.localdate()
     created: list[Notification] = []
@@ -1091,7 +1106,8 @@ def _email(items: list[Notification]) -> None:
         try:
             send_mail(
                 subject=f"Overturn: {label}",
-                message=f"{label}: open Overturn to see appeal {item.appeal_id}.\n{link}\n",
+                message=f"{label}: open Overturn to see appeal "
+                f"{item.appeal_id}.\n{link}\n",
                 from_email=None,
                 recipient_list=[item.user.email],
                 fail_silently=False,

@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
     max_retries=5,
 )
 def appeals_sync_from_recoveries_task() -> int:
-    """Mark waiting appeals overturned when later 835s paid their denials (idempotent)."""
+    """Mark waiting appeals overturned when later 835s paid them (idempotent)."""
     from .services import appeals_sync_from_recoveries
 
     return appeals_sync_from_recoveries()

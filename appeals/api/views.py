@@ -1,4 +1,4 @@
-"""Appeal API: list/create, detail, submit, outcome, escalate, letters, evidence, templates."""
+"""Appeal API: appeals, submit, outcome, escalate, letters, evidence, templates."""
 
 from django.http import FileResponse, Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -305,7 +305,7 @@ class EvidenceDownloadView(AuditedAPIMixin, APIView):
 
 
 class TemplateListView(AuditedAPIMixin, generics.ListCreateAPIView):
-    """Letter templates (admins). Unknown merge fields are refused with the field named."""
+    """Letter templates (admins); unknown merge fields are refused by name."""
 
     access_rule = AccessRule(roles=ADMINS)
     serializer_class = LetterTemplateSerializer
@@ -322,7 +322,7 @@ class TemplateDetailView(AuditedAPIMixin, generics.RetrieveUpdateDestroyAPIView)
 
 
 class TemplatePreviewView(AuditedAPIMixin, APIView):
-    """Render a template body with sample data (admins), or say what is wrong with it."""
+    """Render a template body with sample data (admins), or say what is wrong."""
 
     access_rule = AccessRule(roles=ADMINS)
 

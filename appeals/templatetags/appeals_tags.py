@@ -1,4 +1,4 @@
-"""`{% appeals_home_panel %}` for the home page; `denial_url` links that may not exist yet."""
+"""`{% appeals_home_panel %}` for the home page; `denial_url` for optional links."""
 
 from django import template
 from django.urls import NoReverseMatch, reverse

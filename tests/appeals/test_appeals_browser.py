@@ -1,4 +1,4 @@
-"""A biller appeals a denial in the browser: draft from a template, evidence, PDF, submit."""
+"""A biller appeals in the browser: template draft, evidence, PDF, submit."""
 
 from datetime import timedelta
 from pathlib import Path
