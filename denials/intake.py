@@ -21,6 +21,7 @@ from remits import services as remit_services
 from remits import x12
 from remits.models import RemitFile, Remittance
 
+from . import hooks
 from .services import IntakeContext, denials_from_claims
 
 logger = logging.getLogger(__name__)
@@ -187,6 +188,14 @@ def era_file_post(
     else:
         _refresh_file_status(remit_file)
     _enqueue_scoring(new_denial_ids)
+    posted = remit_file.remittances.filter(
+        status__in=["posted", "posted_with_warnings"], practice__isnull=False
+    ).values_list("practice_id", "payment_date", "production_date")
+    hooks.remits_posted(
+        practice_ids={p for p, _, _ in posted},
+        dates={pay or prod for _, pay, prod in posted if pay or prod},
+        recovered=report.recovered,
+    )
     return report
 
 

@@ -27,3 +27,12 @@ def test_bad_token_gets_401_not_a_redirect(client):
     response = client.get("/api/schema/", HTTP_AUTHORIZATION="Token not-a-token")
     assert response.status_code == 401
     assert b"Invalid token" in response.content
+
+
+def test_openapi_schema_generates_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    text = target.read_text()
+    assert "/api/v1/denials/" in text and "/api/v1/remits/" in text
