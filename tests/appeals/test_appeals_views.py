@@ -180,3 +180,19 @@ def test_notifications_page_renders_for_every_role(
 ):
     for user in (biller, manager, admin_user):
         assert persona_client(user).get("/appeals/notifications/").status_code == 200
+
+
+def test_home_panel_tag_renders_the_counts_for_the_signed_in_user(rf, biller, practice):
+    from django.template import Context, Template
+
+    old = commercial_denial(practice)
+    expired = services.appeal_start(denials=[old], action="appeal", by=biller)
+    Appeal.objects.filter(pk=expired.pk).update(deadline="2026-11-01")
+    request = rf.get("/")
+    request.user = biller
+    request.practice = None
+    html = Template("{% load appeals_tags %}{% appeals_home_panel %}").render(
+        Context({"request": request})
+    )
+    assert "Appeals needing attention" in html
+    assert f"/appeals/{expired.pk}/" in html and "deadline passed" in html
