@@ -129,3 +129,24 @@ def test_drafts_are_left_alone_by_the_sync(practice, biller):
     ingest(era([paid], trace="D2"), "payment.835")
     assert services.appeals_sync_from_recoveries() == 0
     assert Appeal.objects.get().status == "draft"
+
+
+@time_machine.travel("2026-11-27 15:00Z", tick=False)
+def test_posting_the_paying_835_runs_the_sync_by_itself(
+    practice, biller, django_capture_on_commit_callbacks
+):
+    ingest(era([DENIED], trace="D1"), "denial.835")
+    appeal = submitted_appeal_for(Denial.objects.get(), biller)
+    paid = claim(
+        "ACC1",
+        "1",
+        "410.00",
+        "410.00",
+        icn="ICN1B",
+        lines=[("99213", "410.00", "410.00", [])],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest(era([paid], trace="D2"), "payment.835")
+    appeal.refresh_from_db()
+    assert appeal.status == "overturned"
+    assert appeal.amount_recovered == Decimal("410.00")
