@@ -270,5 +270,13 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-# The cost a site assigns to reworking one denial (staff time), in dollars.
-REWORK_COST = env.str("REWORK_COST", default="25.00")
+# Reminder e-mails go out only when a mail server is configured; they carry no PHI.
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="overturn@localhost")
+# Absolute address of this installation, for links in e-mails.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
