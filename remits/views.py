@@ -6,6 +6,7 @@ from core.audit import Action, audit_log
 from core.tenancy import request_practice_ids
 
 from . import selectors
+from .codes import code_descriptions
 from .services import remit_file_path
 
 
@@ -38,6 +39,16 @@ def file_download(request: HttpRequest, pk: int) -> FileResponse:
 @access(roles=WORKERS, phi=True, object_type="remittance")
 def remittance_detail(request: HttpRequest, pk: int) -> HttpResponse:
     remittance = selectors.remittance_get(user=request.user, pk=pk)
-    claims = selectors.remittance_claims(remittance=remittance)[:500]
+    claims = list(selectors.remittance_claims(remittance=remittance)[:500])
+    adjustments = [a for c in claims for a in c.adjustments.all()]
+    descriptions = code_descriptions({
+        "CARC": {a.reason for a in adjustments},
+        "Group": {a.group for a in adjustments},
+    })
+    for a in adjustments:
+        a.description = " — ".join(
+            d for d in (descriptions.get(("Group", a.group)),
+                        descriptions.get(("CARC", a.reason))) if d
+        ) or "Code not in the loaded CARC list"
     return render(request, "remits/remittance_detail.html",
                   {"remittance": remittance, "claims": claims})

@@ -146,3 +146,15 @@ def test_drop_folder_waits_for_a_file_still_being_written(tmp_path, practice):
 def test_drop_folder_task_is_on_the_beat_schedule(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "denials.tasks.era_drop_folder_poll_task" in tasks
+
+
+@pytest.mark.django_db
+def test_remittance_page_explains_each_adjustment_code(persona_client, biller):
+    from django.core.management import call_command
+
+    call_command("load_codes", stdout=io.StringIO())
+    client = persona_client(biller)
+    client.post("/api/v1/remits/", {"files": [upload("a.835", era([DENIED]))]})
+    page = client.get(f"/remits/remittance/{Remittance.objects.get().pk}/").content.decode()
+    assert 'title="Contractual Obligations — ' in page
+    assert "CO-197 $410.00" in page
