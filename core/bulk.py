@@ -12,22 +12,40 @@ from django.db import connection, models
 
 
 def reserve_ids(cursor, table: str, count: int) -> list[int]:
-    """Take `count` ids from a table's identity sequence in one round trip."""
+    """Take `count` new ids for `table` in one round trip (Django cursor).
+
+    PostgreSQL: from the identity sequence. SQLite: past the highest id ever given
+    out; safe because SQLite has one writer and the intake writes inside a transaction.
+    """
     if not count:
         return []
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
     cursor.execute(
-        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-        [table, count],
+        f'SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), '
+        f'COALESCE((SELECT MAX(id) FROM "{table}"), 0))',
+        [table],
     )
-    return [row[0] for row in cursor.fetchall()]
+    start = cursor.fetchone()[0] + 1
+    return list(range(start, start + count))
 
 
-def copy_rows(cursor, table: str, columns: Sequence[str], rows) -> None:
-    """COPY tuples into `table` (psycopg cursor)."""
+def insert_rows(cursor, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
+    """Insert tuples: COPY on PostgreSQL, executemany elsewhere (Django cursor)."""
+    if not rows:
+        return
     quoted = ", ".join(f'"{c}"' for c in columns)
-    with cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join(["%s"] * len(columns))
+    cursor.executemany(f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})', rows)
 
 
 def bulk_insert(model: type[models.Model], objs: list[models.Model]) -> list[models.Model]:
@@ -46,8 +64,7 @@ def bulk_insert(model: type[models.Model], objs: list[models.Model]) -> list[mod
         for f in fields
     ]
     plan = list(zip(fields, slow, strict=True))
-    with connection.cursor() as wrapper:
-        cursor = wrapper.cursor
+    with connection.cursor() as cursor:
         for obj, pk in zip(objs, reserve_ids(cursor, meta.db_table, len(objs)), strict=True):
             obj.pk = pk
         rows = (
@@ -58,7 +75,7 @@ def bulk_insert(model: type[models.Model], objs: list[models.Model]) -> list[mod
             )
             for obj in objs
         )
-        copy_rows(cursor, meta.db_table, [f.column for f in fields], rows)
+        insert_rows(cursor, meta.db_table, [f.column for f in fields], list(rows))
     for obj in objs:
         obj._state.adding = False
         obj._state.db = "default"

@@ -16,7 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from core.bulk import copy_rows, reserve_ids
+from core.bulk import insert_rows, reserve_ids
 from core.errors import ApplicationError
 from core.models import Practice
 
@@ -139,92 +139,35 @@ def posted_twin(*, payer_identifier: str, trace_number: str) -> Remittance | Non
     ).first()
 
 
+class PostedClaim:
+    """What later steps of the intake read of a claim just written (no model overhead)."""
+
+    __slots__ = ("pk", "practice_id", "payer_id", "account_number", "status_code", "charge",
+                 "paid", "payer_claim_number", "patient_last", "patient_first",
+                 "rendering_npi")
+
+    def __init__(self, pk, practice_id, payer_id, record: x12.Claim) -> None:
+        self.pk = pk
+        self.practice_id = practice_id
+        self.payer_id = payer_id
+        self.account_number = record.account_number[:50]
+        self.status_code = record.status[:3]
+        self.charge = record.charge
+        self.paid = record.paid
+        self.payer_claim_number = record.payer_claim_number[:50]
+        self.patient_last = record.patient_last[:80]
+        self.patient_first = record.patient_first[:80]
+        self.rendering_npi = record.rendering_npi[:20]
+
+    @property
+    def patient_name(self) -> str:
+        return ", ".join(p for p in (self.patient_last, self.patient_first) if p)
+
+
 @dataclass
 class ClaimRows:
-    claim: ClaimPayment
+    claim: PostedClaim
     record: x12.Claim
-    lines: list[ServiceLine]
-
-
-def claims_write(
-    *, remittance: Remittance, records: Sequence[x12.Claim]
-) -> list[ClaimRows]:
-    """Insert claims, their lines and adjustments in a few set-based statements."""
-    practice_id = remittance.practice_id
-    claims = [
-        ClaimPayment(
-            practice_id=practice_id,
-            remittance=remittance,
-            payer_id=remittance.payer_id,
-            position=r.position,
-            account_number=r.account_number[:50],
-            status_code=r.status[:3],
-            charge=r.charge,
-            paid=r.paid,
-            patient_responsibility=r.patient_responsibility,
-            filing_indicator=r.filing_indicator[:3],
-            payer_claim_number=r.payer_claim_number[:50],
-            facility_code=r.facility_code[:5],
-            frequency=r.frequency[:2],
-            patient_last=r.patient_last[:80],
-            patient_first=r.patient_first[:80],
-            patient_id=r.patient_id[:80],
-            insured_id=r.insured_id[:80],
-            rendering_npi=r.rendering_npi[:20],
-            rendering_name=r.rendering_name[:150],
-            statement_from=r.statement_from,
-            statement_to=r.statement_to,
-            received_date=r.received_date,
-            remarks=list(r.remarks),
-        )
-        for r in records
-    ]
-    if connection.vendor == "postgresql":
-        return _claims_copy(claims=claims, records=records)
-    ClaimPayment.objects.bulk_create(claims, batch_size=2000)
-    lines: list[ServiceLine] = []
-    per_claim: list[list[ServiceLine]] = []
-    for claim, record in zip(claims, records, strict=True):
-        mine = [
-            ServiceLine(
-                claim=claim,
-                line_number=ln.line_number,
-                procedure_qualifier=ln.procedure_qualifier[:3],
-                procedure_code=ln.procedure_code[:48],
-                modifiers=":".join(ln.modifiers)[:20],
-                charge=ln.charge,
-                paid=ln.paid,
-                revenue_code=ln.revenue_code[:10],
-                units=ln.units,
-                service_date=ln.service_date,
-                service_date_end=ln.service_date_end,
-                control_number=ln.control_number[:50],
-                allowed=ln.allowed,
-                remarks=list(ln.remarks),
-            )
-            for ln in record.lines
-        ]
-        per_claim.append(mine)
-        lines.extend(mine)
-    ServiceLine.objects.bulk_create(lines, batch_size=2000)
-    adjustments = []
-    for claim, record, mine in zip(claims, records, per_claim, strict=True):
-        for a in record.adjustments:
-            adjustments.append(
-                Adjustment(claim=claim, group=a.group, reason=a.reason[:5], amount=a.amount,
-                           quantity=a.quantity)
-            )
-        for line_row, ln in zip(mine, record.lines, strict=True):
-            for a in ln.adjustments:
-                adjustments.append(
-                    Adjustment(claim=claim, line=line_row, group=a.group, reason=a.reason[:5],
-                               amount=a.amount, quantity=a.quantity)
-                )
-    Adjustment.objects.bulk_create(adjustments, batch_size=2000)
-    return [
-        ClaimRows(claim=c, record=r, lines=m)
-        for c, r, m in zip(claims, records, per_claim, strict=True)
-    ]
 
 
 CLAIM_COLUMNS = [
@@ -240,47 +183,57 @@ LINE_COLUMNS = [
     "control_number", "allowed", "remarks",
 ]
 ADJUSTMENT_COLUMNS = ["claim_id", "line_id", "group", "reason", "amount", "quantity"]
+NO_REMARKS = "[]"
 
 
-def _claims_copy(*, claims: list[ClaimPayment], records: Sequence[x12.Claim]) -> list[ClaimRows]:
-    """PostgreSQL path: ids from the sequences, rows through COPY (several times faster
-    than INSERT for the ten-odd rows each claim brings)."""
+def _json_list(values) -> str:
+    return json.dumps(list(values)) if values else NO_REMARKS
+
+
+def claims_write(
+    *, remittance: Remittance, records: Sequence[x12.Claim]
+) -> list[ClaimRows]:
+    """Insert claims, their lines and adjustments as rows, in three set-based writes.
+
+    Rows are plain tuples rather than model instances: a remittance brings ten-odd rows
+    per claim, and building model objects for them cost more than writing them.
+    """
+    practice_id, payer_id = remittance.practice_id, remittance.payer_id
     line_total = sum(len(r.lines) for r in records)
-    with connection.cursor() as wrapper:
-        cursor = wrapper.cursor  # psycopg's own cursor, for COPY
-        claim_ids = reserve_ids(cursor, "remits_claimpayment", len(claims))
-        line_ids = iter(reserve_ids(cursor, "remits_serviceline", line_total))
-        claim_rows, line_rows, adjustment_rows = [], [], []
-        for claim, record, claim_id in zip(claims, records, claim_ids, strict=True):
-            claim.pk = claim_id
-            claim._state.adding = False
+    with connection.cursor() as cursor:
+        claim_ids = reserve_ids(cursor, ClaimPayment._meta.db_table, len(records))
+        line_ids = iter(reserve_ids(cursor, ServiceLine._meta.db_table, line_total))
+        posted, claim_rows, line_rows, adjustment_rows = [], [], [], []
+        for r, claim_id in zip(records, claim_ids, strict=True):
+            claim = PostedClaim(claim_id, practice_id, payer_id, r)
+            posted.append(ClaimRows(claim=claim, record=r))
             claim_rows.append((
-                claim_id, claim.practice_id, claim.remittance_id, claim.payer_id,
-                claim.position, claim.account_number, claim.status_code, claim.charge,
-                claim.paid, claim.patient_responsibility, claim.filing_indicator,
-                claim.payer_claim_number, claim.facility_code, claim.frequency,
-                claim.patient_last, claim.patient_first, claim.patient_id, claim.insured_id,
-                claim.rendering_npi, claim.rendering_name, claim.statement_from,
-                claim.statement_to, claim.received_date, json.dumps(claim.remarks),
+                claim_id, practice_id, remittance.pk, payer_id, r.position,
+                claim.account_number, claim.status_code, r.charge, r.paid,
+                r.patient_responsibility, r.filing_indicator[:3], claim.payer_claim_number,
+                r.facility_code[:5], r.frequency[:2], claim.patient_last, claim.patient_first,
+                r.patient_id[:80], r.insured_id[:80], claim.rendering_npi,
+                r.rendering_name[:150], r.statement_from, r.statement_to, r.received_date,
+                _json_list(r.remarks),
             ))
-            for a in record.adjustments:
+            for a in r.adjustments:
                 adjustment_rows.append(
                     (claim_id, None, a.group, a.reason[:5], a.amount, a.quantity))
-            for ln in record.lines:
+            for ln in r.lines:
                 line_id = next(line_ids)
                 line_rows.append((
                     line_id, claim_id, ln.line_number, ln.procedure_qualifier[:3],
                     ln.procedure_code[:48], ":".join(ln.modifiers)[:20], ln.charge, ln.paid,
                     ln.revenue_code[:10], ln.units, ln.service_date, ln.service_date_end,
-                    ln.control_number[:50], ln.allowed, json.dumps(list(ln.remarks)),
+                    ln.control_number[:50], ln.allowed, _json_list(ln.remarks),
                 ))
                 for a in ln.adjustments:
                     adjustment_rows.append(
                         (claim_id, line_id, a.group, a.reason[:5], a.amount, a.quantity))
-        copy_rows(cursor, "remits_claimpayment", CLAIM_COLUMNS, claim_rows)
-        copy_rows(cursor, "remits_serviceline", LINE_COLUMNS, line_rows)
-        copy_rows(cursor, "remits_adjustment", ADJUSTMENT_COLUMNS, adjustment_rows)
-    return [ClaimRows(claim=c, record=r, lines=[]) for c, r in zip(claims, records, strict=True)]
+        insert_rows(cursor, ClaimPayment._meta.db_table, CLAIM_COLUMNS, claim_rows)
+        insert_rows(cursor, ServiceLine._meta.db_table, LINE_COLUMNS, line_rows)
+        insert_rows(cursor, Adjustment._meta.db_table, ADJUSTMENT_COLUMNS, adjustment_rows)
+    return posted
 
 
 def reversals_link(*, rows: Sequence[ClaimRows]) -> int:
@@ -302,9 +255,8 @@ def reversals_link(*, rows: Sequence[ClaimRows]) -> int:
             match = pool.get((rev.payer_id, rev.payer_claim_number, rev.account_number))
             match = [c for c in (match or []) if c.pk != rev.pk and c.charge == -rev.charge]
             if match:
-                rev.reverses = match[0]
                 pool[(rev.payer_id, rev.payer_claim_number, rev.account_number)].remove(match[0])
-                ClaimPayment.objects.filter(pk=rev.pk).update(reverses=match[0])
+                ClaimPayment.objects.filter(pk=rev.pk).update(reverses_id=match[0].pk)
                 linked += 1
     if originals:
         icns = {c.payer_claim_number for c in originals if c.payer_claim_number}
@@ -317,7 +269,7 @@ def reversals_link(*, rows: Sequence[ClaimRows]) -> int:
         for c in originals:
             rev = by_key.pop((c.payer_id, c.payer_claim_number, c.account_number, c.charge), None)
             if rev is not None:
-                ClaimPayment.objects.filter(pk=rev.pk).update(reverses=c)
+                ClaimPayment.objects.filter(pk=rev.pk).update(reverses_id=c.pk)
                 linked += 1
     return linked
 
