@@ -1,7 +1,7 @@
 """End-to-end ingest speed: parse, post, detect denials, queue them, into PostgreSQL.
 
-    python bench/ingest_bench.py --database-url postgres://postgres@127.0.0.1:5432/overturn_bench_ingest \
-        --claims 50000
+    python bench/ingest_bench.py --claims 50000 \
+        --database-url postgres://postgres@127.0.0.1:5432/overturn_bench_ingest
 
 Creates (or reuses) the database, migrates it, generates a balanced 835 with the
 project's generator, posts it through the real intake (`denials.intake.era_ingest`)
@@ -38,7 +38,9 @@ def main() -> None:
     name = args.database_url.rsplit("/", 1)[1]
     admin_url = args.database_url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
 
@@ -55,11 +57,17 @@ def main() -> None:
     from denials.models import Denial
     from remits.generation import era_generate
 
-    practice = practice_upsert(name="Bench Practice", tin="699999999", npis=["1699999999"])
+    practice = practice_upsert(
+        name="Bench Practice", tin="699999999", npis=["1699999999"]
+    )
     run = int(time.time())
     text, summary = era_generate(
-        claims=args.claims, seed=args.seed + run % 1000, start_date=date(2026, 3, 2),
-        account_prefix=f"B{run}", practices=[practice], claims_per_transaction=1000,
+        claims=args.claims,
+        seed=args.seed + run % 1000,
+        start_date=date(2026, 3, 2),
+        account_prefix=f"B{run}",
+        practices=[practice],
+        claims_per_transaction=1000,
     )
     data = text.encode("ascii")
     before = Denial.objects.count()
@@ -70,25 +78,37 @@ def main() -> None:
 
         profiler = cProfile.Profile()
         profiler.enable()
-    report = era_ingest(stream=io.BytesIO(data), name=f"bench-{run}.835", source="command")
+    report = era_ingest(
+        stream=io.BytesIO(data), name=f"bench-{run}.835", source="command"
+    )
     if args.profile:
         profiler.disable()
-        pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(30)
+        pstats.Stats(profiler).sort_stats(
+            os.environ.get("SORT", "cumulative")
+        ).print_stats(30)
     elapsed = time.perf_counter() - started
-    new_ids = list(Denial.objects.order_by("-id").values_list("id", flat=True)[
-        : Denial.objects.count() - before])
+    new_ids = list(
+        Denial.objects.order_by("-id").values_list("id", flat=True)[
+            : Denial.objects.count() - before
+        ]
+    )
     from denials.services import denials_score
 
     started = time.perf_counter()
     for start in range(0, len(new_ids), 5000):
-        denials_score(denial_ids=new_ids[start:start + 5000])
+        denials_score(denial_ids=new_ids[start : start + 5000])
     scoring = time.perf_counter() - started
-    print("| claims | transactions | denials queued | post s | claims/s | scoring s | "
-          "claims/s incl. scoring |")
+    print(
+        "| claims | transactions | denials queued | post s | claims/s | scoring s | "
+        "claims/s incl. scoring |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|")
-    print(f"| {report.claims:,} | {report.transactions} | {len(new_ids):,} | {elapsed:.1f} | "
-          f"{report.claims / elapsed:,.0f} | {scoring:.1f} | "
-          f"{report.claims / (elapsed + scoring):,.0f} |")
+    print(
+        f"| {report.claims:,} | {report.transactions} | {len(new_ids):,} "
+        f"| {elapsed:.1f} | "
+        f"{report.claims / elapsed:,.0f} | {scoring:.1f} | "
+        f"{report.claims / (elapsed + scoring):,.0f} |"
+    )
     assert report.status == "posted", report.status
 
 

@@ -24,7 +24,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+    "default": env.db_url(
+        "DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+    )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
@@ -105,7 +107,11 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": (
+            "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+        )
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
@@ -170,7 +176,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 200
 ERA_MAX_UPLOAD_BYTES = env.int("ERA_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
 # Remits at or above this size post in the worker instead of the request.
-ERA_ASYNC_THRESHOLD_BYTES = env.int("ERA_ASYNC_THRESHOLD_BYTES", default=2 * 1024 * 1024)
+ERA_ASYNC_THRESHOLD_BYTES = env.int(
+    "ERA_ASYNC_THRESHOLD_BYTES", default=2 * 1024 * 1024
+)
 ERA_DROP_DIR = env.str("ERA_DROP_DIR", default="")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -200,7 +208,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Overturn API",
-    "DESCRIPTION": "Denial management: remits, the denial queue, appeals and prevention.",
+    "DESCRIPTION": "Denial management: remits, the queue, appeals and prevention.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],

@@ -48,13 +48,17 @@ def access(
     object_type: str = "",
 ):
     """Declare who may call a function view, and audit reads of patient data."""
-    rule = AccessRule(public=public, roles=frozenset(roles), phi=phi, object_type=object_type)
+    rule = AccessRule(
+        public=public, roles=frozenset(roles), phi=phi, object_type=object_type
+    )
 
     def decorate(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not rule.allows(request):
-                raise PermissionDenied("Your role in this practice does not allow this page.")
+                raise PermissionDenied(
+                    "Your role in this practice does not allow this page."
+                )
             response = view(request, *args, **kwargs)
             if rule.phi and request.method == "GET" and response.status_code == 200:
                 audit_log(

@@ -28,7 +28,9 @@ class UserAdmin(RoleModelAdmin, DjangoUserAdmin):
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
-        return qs.filter(memberships__practice__in=admin_practice_ids(request.user)).distinct()
+        return qs.filter(
+            memberships__practice__in=admin_practice_ids(request.user)
+        ).distinct()
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -36,8 +38,23 @@ class UserAdmin(RoleModelAdmin, DjangoUserAdmin):
             return fieldsets
         # Only superusers grant superuser or staff status.
         return [
-            (name, {**opts, "fields": [f for f in opts["fields"] if f not in {
-                "is_superuser", "is_staff", "groups", "user_permissions"}]})
+            (
+                name,
+                {
+                    **opts,
+                    "fields": [
+                        f
+                        for f in opts["fields"]
+                        if f
+                        not in {
+                            "is_superuser",
+                            "is_staff",
+                            "groups",
+                            "user_permissions",
+                        }
+                    ],
+                },
+            )
             for name, opts in fieldsets
         ]
 
@@ -52,8 +69,15 @@ class PracticeAdmin(RoleModelAdmin):
 @admin.register(AuditEvent)
 class AuditEventAdmin(RoleModelAdmin):
     practice_field = "practice_id"
-    list_display = ["at", "actor_username", "action", "object_type", "object_id", "outcome",
-                    "client_ip"]
+    list_display = [
+        "at",
+        "actor_username",
+        "action",
+        "object_type",
+        "object_id",
+        "outcome",
+        "client_ip",
+    ]
     list_filter = ["action", "outcome"]
     search_fields = ["actor_username", "object_id", "request_id"]
 

@@ -27,7 +27,7 @@ class OverturnAdminSite(admin.AdminSite):
 
 
 class RoleModelAdmin(admin.ModelAdmin):
-    """Model admin open to practice admins; rows with a practice are scoped to theirs."""
+    """Model admin for practice admins; rows with a practice are scoped to theirs."""
 
     practice_field: str | None = "practice"
 
@@ -50,4 +50,6 @@ class RoleModelAdmin(admin.ModelAdmin):
         qs = super().get_queryset(request)
         if request.user.is_superuser or not self.practice_field:
             return qs
-        return qs.filter(**{f"{self.practice_field}__in": admin_practice_ids(request.user)})
+        return qs.filter(
+            **{f"{self.practice_field}__in": admin_practice_ids(request.user)}
+        )

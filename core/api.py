@@ -13,7 +13,7 @@ from .tenancy import ROLE_RANK, user_practice_roles
 
 
 def api_role(request) -> str | None:
-    """The highest role the user holds; object-level checks use the object's practice."""
+    """The user's highest role; object-level checks use the object's practice."""
     roles = user_practice_roles(request.user)
     if not roles:
         return "admin" if request.user.is_superuser else None
@@ -59,7 +59,7 @@ class AuditedAPIMixin:
 
 
 def exception_handler(exc, context):
-    """Turn application errors into 400 with the field named; keep DRF's for the rest."""
+    """Turn application errors into 400 naming the field; DRF's handler for the rest."""
     if isinstance(exc, ApplicationError):
         body = {"detail": exc.message}
         if exc.field:

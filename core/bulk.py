@@ -21,12 +21,13 @@ def reserve_ids(cursor, table: str, count: int) -> list[int]:
         return []
     if connection.vendor == "postgresql":
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
+            "FROM generate_series(1, %s)",
             [table, count],
         )
         return [row[0] for row in cursor.fetchall()]
     cursor.execute(
-        f'SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), '
+        f"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
         f'COALESCE((SELECT MAX(id) FROM "{table}"), 0))',
         [table],
     )
@@ -48,7 +49,9 @@ def insert_rows(cursor, table: str, columns: Sequence[str], rows: list[tuple]) -
     cursor.executemany(f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})', rows)
 
 
-def bulk_insert(model: type[models.Model], objs: list[models.Model]) -> list[models.Model]:
+def bulk_insert(
+    model: type[models.Model], objs: list[models.Model]
+) -> list[models.Model]:
     """Insert new model instances and set their primary keys."""
     if not objs:
         return objs
@@ -59,17 +62,21 @@ def bulk_insert(model: type[models.Model], objs: list[models.Model]) -> list[mod
     # Plain attribute reads where the stored value is the Python value; full Django
     # preparation only where it differs (JSON, auto timestamps).
     slow = [
-        isinstance(f, models.JSONField) or getattr(f, "auto_now", False)
+        isinstance(f, models.JSONField)
+        or getattr(f, "auto_now", False)
         or getattr(f, "auto_now_add", False)
         for f in fields
     ]
     plan = list(zip(fields, slow, strict=True))
     with connection.cursor() as cursor:
-        for obj, pk in zip(objs, reserve_ids(cursor, meta.db_table, len(objs)), strict=True):
+        for obj, pk in zip(
+            objs, reserve_ids(cursor, meta.db_table, len(objs)), strict=True
+        ):
             obj.pk = pk
         rows = (
             tuple(
-                f.get_db_prep_save(f.pre_save(obj, True), connection) if is_slow
+                f.get_db_prep_save(f.pre_save(obj, True), connection)
+                if is_slow
                 else getattr(obj, f.attname)
                 for f, is_slow in plan
             )

@@ -1,7 +1,11 @@
 """Demo practices and users; each higher app adds its own part in `<app>.demo.seed`."""
 
 DEMO_PRACTICES = [
-    {"name": "Riverside Family Medicine", "tin": "611234567", "npis": ["1619000000", "1619000001"]},
+    {
+        "name": "Riverside Family Medicine",
+        "tin": "611234567",
+        "npis": ["1619000000", "1619000001"],
+    },
     {"name": "Lakeside Orthopedics", "tin": "621234567", "npis": ["1629000000"]},
     {"name": "Hilltop Pediatrics", "tin": "631234567", "npis": ["1639000000"]},
 ]

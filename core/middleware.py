@@ -1,4 +1,4 @@
-"""Request id, session timeouts, the selected practice, login and refused-access audit."""
+"""Request ids, session timeouts, the selected practice, login, refused-access audit."""
 
 import re
 import time
@@ -29,14 +29,16 @@ class RequestIdMiddleware:
 
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
-        request.request_id = incoming if _REQUEST_ID.match(incoming) else str(uuid.uuid4())
+        request.request_id = (
+            incoming if _REQUEST_ID.match(incoming) else str(uuid.uuid4())
+        )
         response = self.get_response(request)
         response["X-Request-ID"] = request.request_id
         return response
 
 
 class SessionTimeoutMiddleware:
-    """End a session after SESSION_IDLE_TIMEOUT idle seconds or its absolute lifetime."""
+    """End a session after SESSION_IDLE_TIMEOUT idle seconds or at its lifetime."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -54,7 +56,7 @@ class SessionTimeoutMiddleware:
                 reason = (
                     "You were signed out after a period of inactivity."
                     if idle
-                    else "Your session reached its maximum length. Please sign in again."
+                    else "Your session reached its maximum length. Please sign in."
                 )
                 messages.info(request, reason)
                 if request.path.startswith("/api/"):

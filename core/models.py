@@ -25,7 +25,7 @@ class Practice(TimeStampedModel):
         "NPIs",
         default=list,
         blank=True,
-        help_text="Group and individual NPIs that appear as payee on this practice's remits.",
+        help_text="Group and individual NPIs that appear as payee on its remits.",
     )
 
     class Meta:
@@ -116,7 +116,9 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at"]
-        indexes = [models.Index(fields=["practice_id", "-at"], name="audit_practice_at")]
+        indexes = [
+            models.Index(fields=["practice_id", "-at"], name="audit_practice_at")
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action}"

@@ -15,7 +15,9 @@ def user_practice_roles(user) -> dict[int, str]:
     if cached is not None:
         return cached
     if user.is_superuser:
-        roles = {pk: Role.ADMIN.value for pk in Practice.objects.values_list("pk", flat=True)}
+        roles = {
+            pk: Role.ADMIN.value for pk in Practice.objects.values_list("pk", flat=True)
+        }
     else:
         roles = dict(
             Membership.objects.filter(user=user).values_list("practice_id", "role")

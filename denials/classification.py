@@ -37,7 +37,10 @@ DEFAULT_RULES: dict[tuple[str, str], str] = {
     ("CO", "237"): CONTRACTUAL,  # legislated/regulatory penalty
     ("CO", "24"): CONTRACTUAL,  # covered by capitation
     ("CO", "223"): CONTRACTUAL,  # mandated federal/state adjustment
-    ("CO", "A2"): CONTRACTUAL,  # contractual adjustment (retired code, still on old remits)
+    (
+        "CO",
+        "A2",
+    ): CONTRACTUAL,  # contractual adjustment (retired code, still on old remits)
     ("PI", "A2"): CONTRACTUAL,
     ("OA", "A2"): CONTRACTUAL,
     ("CO", "23"): INFORMATIONAL,  # prior payer impact, whatever the group
@@ -100,11 +103,15 @@ def classify_claim(
 ) -> Finding:
     """Classify one claim from its status, amounts and CAS entries (claim and lines)."""
     if status in NOT_ADJUDICATED:
-        return Finding(is_denial=False, reason="Not an adjudication (reversal or pricing).")
+        return Finding(
+            is_denial=False, reason="Not an adjudication (reversal or pricing)."
+        )
     entries = list(entries)
     claim_remarks = tuple(claim_remarks)
     denial_entries = [
-        e for e in entries if e.amount > ZERO and kind_of(e.group, e.reason, rules) == DENIAL
+        e
+        for e in entries
+        if e.amount > ZERO and kind_of(e.group, e.reason, rules) == DENIAL
     ]
     if status != "4" and not denial_entries:
         return Finding(is_denial=False)
@@ -137,13 +144,16 @@ def classify_claim(
             continue
         line = by_line.setdefault(
             e.line_number,
-            {"line": e.line_number, "procedure": e.procedure, "amount": ZERO, "codes": []},
+            {
+                "line": e.line_number,
+                "procedure": e.procedure,
+                "amount": ZERO,
+                "codes": [],
+            },
         )
         line["amount"] += e.amount
         line["codes"].append(f"{e.group}-{e.reason}")
-    lines = tuple(
-        {**v, "amount": str(v["amount"])} for _, v in sorted(by_line.items())
-    )
+    lines = tuple({**v, "amount": str(v["amount"])} for _, v in sorted(by_line.items()))
 
     parts = []
     for e in sorted(denial_entries, key=lambda e: (-e.amount, e.line_number or 0)):
@@ -176,7 +186,12 @@ def categorize(
     *, carc: str, group: str, rarc: str, mapping: Mapping[tuple[str, str, str], str]
 ) -> str | None:
     """Category slug for a code: CARC first, then group, then RARC; None if unmapped."""
-    for key in ((carc, group, rarc), (carc, group, ""), (carc, "", rarc), (carc, "", "")):
+    for key in (
+        (carc, group, rarc),
+        (carc, group, ""),
+        (carc, "", rarc),
+        (carc, "", ""),
+    ):
         if key in mapping:
             return mapping[key]
     return None

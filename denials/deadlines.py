@@ -30,8 +30,13 @@ class RuleView:
     payer_class: str
 
 
-def clock_date(rule: RuleView, *, remit_date: date | None, service_date: date | None,
-               first_remit_date: date | None = None) -> date | None:
+def clock_date(
+    rule: RuleView,
+    *,
+    remit_date: date | None,
+    service_date: date | None,
+    first_remit_date: date | None = None,
+) -> date | None:
     if rule.clock_start == "remit_plus_5":
         return remit_date + timedelta(days=5) if remit_date else None
     if rule.clock_start == "service_date":
@@ -52,7 +57,9 @@ def appeal_deadline(
 ) -> Deadline:
     """The deadline of the given appeal level for a denial, with a note saying why."""
     if rule is None or not rule.levels:
-        return Deadline(None, note="No appeal rule for this payer: ask an admin to add one.")
+        return Deadline(
+            None, note="No appeal rule for this payer: ask an admin to add one."
+        )
     if rule.payer_class in MEDICARE_CLASSES and carc in NO_APPEAL_CARCS_MEDICARE:
         return Deadline(
             None,
@@ -60,21 +67,30 @@ def appeal_deadline(
             note="Medicare timely-filing denial (CO-29): no appeal rights.",
         )
     if level_index >= len(rule.levels):
-        return Deadline(None, note="No further appeal level is configured for this payer.")
+        return Deadline(
+            None, note="No further appeal level is configured for this payer."
+        )
     start = clock_date(
-        rule, remit_date=remit_date, service_date=service_date,
+        rule,
+        remit_date=remit_date,
+        service_date=service_date,
         first_remit_date=first_remit_date,
     )
     name, days = rule.levels[level_index]
     if start is None:
-        return Deadline(None, level=name, days=days, note="No remit date to start the clock.")
+        return Deadline(
+            None, level=name, days=days, note="No remit date to start the clock."
+        )
     notes = [f"{name}: {days} days from {start:%b %d, %Y}"]
     if carc in REOPENING_CARCS:
         notes.append("duplicate/clerical: request a reopening, not an appeal")
     if not rule.verified:
         notes.append("rule unverified")
     return Deadline(
-        start + timedelta(days=days), level=name, days=days, clock_date=start,
+        start + timedelta(days=days),
+        level=name,
+        days=days,
+        clock_date=start,
         note="; ".join(notes),
     )
 

@@ -43,23 +43,38 @@ def seed(*, context, options, stdout) -> None:
     base_seed = options.get("seed", 7)
     for index, month in enumerate(_months_back(today, MONTHS)):
         text, _ = era_generate(
-            claims=per_month, seed=base_seed * 100 + index, start_date=month,
-            account_prefix=f"{month:%y%m}", practices=practices, recovered_share=0.08,
+            claims=per_month,
+            seed=base_seed * 100 + index,
+            start_date=month,
+            account_prefix=f"{month:%y%m}",
+            practices=practices,
+            recovered_share=0.08,
             claims_per_transaction=120,
         )
-        era_ingest(stream=io.BytesIO(text.encode("ascii")),
-                   name=f"demo-era-{month:%Y-%m}.835", source="command")
+        era_ingest(
+            stream=io.BytesIO(text.encode("ascii")),
+            name=f"demo-era-{month:%Y-%m}.835",
+            source="command",
+        )
     _classify_payers()
     _work_history(today=today, rng=random.Random(base_seed))
-    ids = list(Denial.objects.filter(status__in=Denial.OPEN_STATUSES).values_list("pk", flat=True))
+    ids = list(
+        Denial.objects.filter(status__in=Denial.OPEN_STATUSES).values_list(
+            "pk", flat=True
+        )
+    )
     for start in range(0, len(ids), 5000):
-        denials_score(denial_ids=ids[start:start + 5000], today=today)
-    stdout.write(f"Posted {MONTHS} months of demo remits: {Denial.objects.count()} denials.")
+        denials_score(denial_ids=ids[start : start + 5000], today=today)
+    stdout.write(
+        f"Posted {MONTHS} months of demo remits: {Denial.objects.count()} denials."
+    )
 
 
 def _classify_payers() -> None:
     for known in x12.generator.DEFAULT_PAYERS:
-        Payer.objects.filter(identifier=known.payer_id).update(payer_class=known.payer_class)
+        Payer.objects.filter(identifier=known.payer_id).update(
+            payer_class=known.payer_class
+        )
 
 
 @transaction.atomic
@@ -73,7 +88,9 @@ def _work_history(*, today: date, rng: random.Random) -> None:
     changed = []
     events = []
     for d in Denial.objects.filter(status=Denial.Status.NEW).select_related("practice"):
-        posted = datetime.combine((d.remit_date or today) + timedelta(days=1), time(9), tz)
+        posted = datetime.combine(
+            (d.remit_date or today) + timedelta(days=1), time(9), tz
+        )
         d.posted_at = posted
         age = (today - posted.date()).days
         worker = billers.get(d.practice_id)
@@ -87,8 +104,14 @@ def _work_history(*, today: date, rng: random.Random) -> None:
         d.assignee = worker
         roll = rng.random()
         if age <= 180 and roll < 0.45:
-            d.status = rng.choice([Denial.Status.IN_PROGRESS, Denial.Status.APPEALED,
-                                   Denial.Status.PENDING_PAYER, Denial.Status.APPEALED])
+            d.status = rng.choice(
+                [
+                    Denial.Status.IN_PROGRESS,
+                    Denial.Status.APPEALED,
+                    Denial.Status.PENDING_PAYER,
+                    Denial.Status.APPEALED,
+                ]
+            )
             if d.status == Denial.Status.APPEALED:
                 d.was_appealed = True
                 d.appealed_at = d.first_worked_at + timedelta(days=rng.randint(1, 5))
@@ -105,7 +128,9 @@ def _work_history(*, today: date, rng: random.Random) -> None:
             d.status = Denial.Status.WRITTEN_OFF
             d.written_off_amount = d.denied_amount
             d.resolved_at = d.first_worked_at + timedelta(days=rng.randint(5, 60))
-            d.resolution_note = "Upheld on appeal" if d.was_appealed else "Below rework cost"
+            d.resolution_note = (
+                "Upheld on appeal" if d.was_appealed else "Below rework cost"
+            )
         else:
             d.status = Denial.Status.NO_ACTION
             d.resolved_at = d.first_worked_at + timedelta(days=2)
@@ -113,14 +138,31 @@ def _work_history(*, today: date, rng: random.Random) -> None:
         for stamp in ("appealed_at", "resolved_at", "first_worked_at"):
             if getattr(d, stamp) and getattr(d, stamp) > timezone.now():
                 setattr(d, stamp, timezone.now())
-        events.append(DenialEvent(denial=d, actor=worker, kind=DenialEvent.Kind.STATUS,
-                                  from_status="new", to_status=d.status,
-                                  text=d.resolution_note))
+        events.append(
+            DenialEvent(
+                denial=d,
+                actor=worker,
+                kind=DenialEvent.Kind.STATUS,
+                from_status="new",
+                to_status=d.status,
+                text=d.resolution_note,
+            )
+        )
         changed.append(d)
     Denial.objects.bulk_update(
         changed,
-        ["posted_at", "first_worked_at", "assignee", "status", "was_appealed", "appealed_at",
-         "recovered_amount", "written_off_amount", "resolved_at", "resolution_note"],
+        [
+            "posted_at",
+            "first_worked_at",
+            "assignee",
+            "status",
+            "was_appealed",
+            "appealed_at",
+            "recovered_amount",
+            "written_off_amount",
+            "resolved_at",
+            "resolution_note",
+        ],
         batch_size=1000,
     )
     DenialEvent.objects.bulk_create(events, batch_size=1000)

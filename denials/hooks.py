@@ -33,7 +33,9 @@ def on_remits_posted(callback: Callable[[PostedSummary], None]) -> None:
         _callbacks.append(callback)
 
 
-def remits_posted(*, practice_ids: set[int], dates: set[date], recovered: int = 0) -> None:
+def remits_posted(
+    *, practice_ids: set[int], dates: set[date], recovered: int = 0
+) -> None:
     if not practice_ids:
         return
     summary = PostedSummary(
@@ -49,4 +51,6 @@ def _run(callback, summary: PostedSummary) -> None:
     try:
         callback(summary)
     except Exception:  # a listener's failure must not undo a posted file
-        logger.exception("after-posting callback %s failed", getattr(callback, "__name__", callback))
+        logger.exception(
+            "after-posting callback %s failed", getattr(callback, "__name__", callback)
+        )

@@ -63,9 +63,11 @@ STATUS_LABELS = {
 
 
 class _Rejected(Exception):
-    """Roll back a transaction set whose content turned out ambiguous or not postable."""
+    """Roll back a transaction set whose content is ambiguous or not postable."""
 
-    def __init__(self, status: str, transaction_: x12.Transaction | None, note: str = ""):
+    def __init__(
+        self, status: str, transaction_: x12.Transaction | None, note: str = ""
+    ):
         self.status = status
         self.transaction = transaction_
         self.note = note
@@ -86,10 +88,14 @@ def era_ingest(
     )
     if not created:
         return IngestReport(
-            file=name, status="duplicate", remit_file_id=remit_file.pk,
+            file=name,
+            status="duplicate",
+            remit_file_id=remit_file.pk,
             transactions=remit_file.transactions,
-            warnings=[f"{name}: identical to {remit_file.original_name}, received "
-                      f"{remit_file.received_at:%Y-%m-%d %H:%M}; nothing posted again"],
+            warnings=[
+                f"{name}: identical to {remit_file.original_name}, received "
+                f"{remit_file.received_at:%Y-%m-%d %H:%M}; nothing posted again"
+            ],
         )
     if run_async:
         from .tasks import era_file_post_task
@@ -116,8 +122,9 @@ def era_file_post(
 
     `only_sequence` with `practice` or `accept_conflict` re-posts one held transaction.
     """
-    report = IngestReport(file=remit_file.original_name, status="posted",
-                          remit_file_id=remit_file.pk)
+    report = IngestReport(
+        file=remit_file.original_name, status="posted", remit_file_id=remit_file.pk
+    )
     context = IntakeContext()
     file_issues: list[x12.Issue] = []
     new_denial_ids: list[int] = []
@@ -135,9 +142,13 @@ def era_file_post(
                 _skip_transaction(events)
                 continue
             outcome = _post_one(
-                remit_file=remit_file, sequence=sequence, header=event.header,
-                events=events, context=context,
-                practice=practice, accept_conflict=accept_conflict,
+                remit_file=remit_file,
+                sequence=sequence,
+                header=event.header,
+                events=events,
+                context=context,
+                practice=practice,
+                accept_conflict=accept_conflict,
             )
             report.transactions += 1
             report.claims += outcome["claims"]
@@ -152,10 +163,21 @@ def era_file_post(
         report.status = "rejected"
         report.errors.append(str(exc))
         remit_services.remit_file_finish(
-            remit_file=remit_file, status=RemitFile.Status.REJECTED,
-            issues=[{"severity": "error", "message": str(exc), "position": exc.position,
-                     "segment": exc.segment_id, "element": exc.element}],
-            transactions=0, claims=0, denials=0, paid_total=ZERO,
+            remit_file=remit_file,
+            status=RemitFile.Status.REJECTED,
+            issues=[
+                {
+                    "severity": "error",
+                    "message": str(exc),
+                    "position": exc.position,
+                    "segment": exc.segment_id,
+                    "element": exc.element,
+                }
+            ],
+            transactions=0,
+            claims=0,
+            denials=0,
+            paid_total=ZERO,
         )
         return report
 
@@ -166,8 +188,13 @@ def era_file_post(
     rejected = sum(s == "rejected" for s in remittances)
     if not remittances:
         report.status = "rejected"
-        report.errors.append(f"{remit_file.original_name}: no 835 transaction set found")
-    elif posted == len(remittances) - sum(s == "duplicate" for s in remittances) and posted:
+        report.errors.append(
+            f"{remit_file.original_name}: no 835 transaction set found"
+        )
+    elif (
+        posted == len(remittances) - sum(s == "duplicate" for s in remittances)
+        and posted
+    ):
         report.status = "posted_with_warnings" if report.warnings else "posted"
     elif posted:
         report.status = "partial"
@@ -178,11 +205,16 @@ def era_file_post(
     else:
         report.status = "duplicate"
     if only_sequence is None:
-        totals = remit_file.remittances.filter(status__in=["posted", "posted_with_warnings"])
+        totals = remit_file.remittances.filter(
+            status__in=["posted", "posted_with_warnings"]
+        )
         remit_services.remit_file_finish(
-            remit_file=remit_file, status=report.status,
+            remit_file=remit_file,
+            status=report.status,
             issues=remit_services.issues_as_data(file_issues),
-            transactions=len(remittances), claims=report.claims, denials=report.denials,
+            transactions=len(remittances),
+            claims=report.claims,
+            denials=report.denials,
             paid_total=sum((r.paid_total for r in totals), ZERO),
         )
     else:
@@ -204,8 +236,10 @@ def _refresh_file_status(remit_file: RemitFile) -> None:
     posted = [s for s in statuses if s in ("posted", "posted_with_warnings")]
     waiting = [s for s in statuses if s in ("held_payee", "held_conflict")]
     status = (
-        RemitFile.Status.HELD if waiting and not posted
-        else RemitFile.Status.PARTIAL if waiting or "rejected" in statuses
+        RemitFile.Status.HELD
+        if waiting and not posted
+        else RemitFile.Status.PARTIAL
+        if waiting or "rejected" in statuses
         else RemitFile.Status.POSTED
     )
     RemitFile.objects.filter(pk=remit_file.pk).update(status=status)
@@ -224,7 +258,7 @@ def _enqueue_scoring(ids: list[int]) -> None:
     from .tasks import denials_score_task
 
     for start in range(0, len(ids), SCORE_BATCH):
-        batch = ids[start:start + SCORE_BATCH]
+        batch = ids[start : start + SCORE_BATCH]
         transaction.on_commit(lambda batch=batch: denials_score_task.delay(batch))
 
 
@@ -249,24 +283,52 @@ def _header_summary(header: x12.RemittanceHeader) -> dict:
 def _fingerprint(claim: x12.Claim) -> bytes:
     """What makes a claim's content, without its position in the file."""
     lines = [
-        (ln.procedure_code, ln.modifiers, ln.charge, ln.paid, ln.units, ln.service_date,
-         ln.adjustments, ln.remarks, ln.control_number)
+        (
+            ln.procedure_code,
+            ln.modifiers,
+            ln.charge,
+            ln.paid,
+            ln.units,
+            ln.service_date,
+            ln.adjustments,
+            ln.remarks,
+            ln.control_number,
+        )
         for ln in claim.lines
     ]
-    return repr((
-        claim.account_number, claim.status, claim.charge, claim.paid,
-        claim.patient_responsibility, claim.payer_claim_number, claim.frequency,
-        claim.patient_last, claim.patient_first, claim.insured_id, claim.statement_from,
-        claim.adjustments, claim.remarks, lines,
-    )).encode()
+    return repr(
+        (
+            claim.account_number,
+            claim.status,
+            claim.charge,
+            claim.paid,
+            claim.patient_responsibility,
+            claim.payer_claim_number,
+            claim.frequency,
+            claim.patient_last,
+            claim.patient_first,
+            claim.insured_id,
+            claim.statement_from,
+            claim.adjustments,
+            claim.remarks,
+            lines,
+        )
+    ).encode()
 
 
 def _post_one(
     *, remit_file, sequence, header, events, context, practice, accept_conflict
 ) -> dict:
     """Post one transaction set atomically, or record why it was not posted."""
-    outcome = {"claims": 0, "denials": [], "recovered": 0, "paid": ZERO, "held": 0,
-               "warnings": [], "errors": []}
+    outcome = {
+        "claims": 0,
+        "denials": [],
+        "recovered": 0,
+        "paid": ZERO,
+        "held": 0,
+        "warnings": [],
+        "errors": [],
+    }
     target = (
         practice
         or remit_services.practice_for_payee(npi=header.payee_npi, tin=header.payee_tin)
@@ -275,17 +337,26 @@ def _post_one(
     payer = remit_services.payer_for(header=header)
     payer_identifier = payer.identifier if payer else ""
     # Envelope control numbers change when a clearinghouse resends; content does not.
-    hashed = {k: v for k, v in _header_summary(header).items()
-              if k not in ("interchange_control_number", "transaction_control_number")}
+    hashed = {
+        k: v
+        for k, v in _header_summary(header).items()
+        if k not in ("interchange_control_number", "transaction_control_number")
+    }
     digest = hashlib.sha256(repr(hashed | {"payer": payer_identifier}).encode())
     try:
         with transaction.atomic():
             # A held transaction set being released keeps its row (and id).
             remittance, _ = Remittance.objects.update_or_create(
-                remit_file=remit_file, sequence=sequence,
-                defaults={"practice": target, "payer": payer,
-                          "status": Remittance.Status.POSTING, "content_hash": "",
-                          "payer_identifier": payer_identifier, **_header_summary(header)},
+                remit_file=remit_file,
+                sequence=sequence,
+                defaults={
+                    "practice": target,
+                    "payer": payer,
+                    "status": Remittance.Status.POSTING,
+                    "content_hash": "",
+                    "payer_identifier": payer_identifier,
+                    **_header_summary(header),
+                },
             )
             buffer: list[x12.Claim] = []
             end: x12.Transaction | None = None
@@ -297,7 +368,9 @@ def _post_one(
                 if not buffer or target is None:
                     buffer.clear()
                     return
-                rows = remit_services.claims_write(remittance=remittance, records=buffer)
+                rows = remit_services.claims_write(
+                    remittance=remittance, records=buffer
+                )
                 remit_services.reversals_link(rows=rows)
                 created, resolved = denials_from_claims(
                     remittance=remittance, rows=rows, context=context
@@ -316,22 +389,30 @@ def _post_one(
                     end = ev.transaction
                     break
             if end is None:
-                raise _Rejected("rejected", None, "the file ended inside a transaction set")
+                raise _Rejected(
+                    "rejected", None, "the file ended inside a transaction set"
+                )
             if end.rejected:
                 raise _Rejected("rejected", end)
             for p in end.provider_adjustments:
                 digest.update(repr(p).encode())
             content_hash = digest.hexdigest()
             twin = remit_services.posted_twin(
-                payer_identifier=payer_identifier, trace_number=header.trace_number or ""
+                payer_identifier=payer_identifier,
+                trace_number=header.trace_number or "",
             )
             if twin is not None and twin.pk != remittance.pk:
                 if twin.content_hash == content_hash:
-                    raise _Rejected("duplicate", end, f"already posted as remittance {twin.pk}")
+                    raise _Rejected(
+                        "duplicate", end, f"already posted as remittance {twin.pk}"
+                    )
                 if not accept_conflict:
-                    raise _Rejected("held_conflict", end,
-                                    f"trace number {header.trace_number} was posted with "
-                                    f"other content (remittance {twin.pk})")
+                    raise _Rejected(
+                        "held_conflict",
+                        end,
+                        f"trace number {header.trace_number} was posted with "
+                        f"other content (remittance {twin.pk})",
+                    )
             if target is None:
                 raise _Rejected("held_payee", end, "payee matches no practice")
             flush()
@@ -340,11 +421,15 @@ def _post_one(
             )
             warnings = end.warnings
             remittance.status = (
-                Remittance.Status.POSTED_WITH_WARNINGS if warnings else Remittance.Status.POSTED
+                Remittance.Status.POSTED_WITH_WARNINGS
+                if warnings
+                else Remittance.Status.POSTED
             )
             if accept_conflict and twin is not None:
                 # Posted alongside its twin on an admin's say-so: keep the key unique.
-                remittance.trace_number = f"{remittance.trace_number}#{remittance.pk}"[:80]
+                remittance.trace_number = f"{remittance.trace_number}#{remittance.pk}"[
+                    :80
+                ]
             remittance.content_hash = content_hash
             remittance.claim_count = end.claim_count
             remittance.paid_total = end.paid_total
@@ -355,75 +440,124 @@ def _post_one(
                     remittance.save()
             except IntegrityError:
                 # Another upload posted the same payer + trace number a moment ago.
-                raise _Rejected("held_conflict", end,
-                                f"trace number {header.trace_number} was posted at the "
-                                "same time by another file") from None
-            outcome.update(claims=end.claim_count, denials=new_ids, recovered=recovered,
-                           paid=end.paid_total,
-                           warnings=[str(i) for i in warnings])
+                raise _Rejected(
+                    "held_conflict",
+                    end,
+                    f"trace number {header.trace_number} was posted at the "
+                    "same time by another file",
+                ) from None
+            outcome.update(
+                claims=end.claim_count,
+                denials=new_ids,
+                recovered=recovered,
+                paid=end.paid_total,
+                warnings=[str(i) for i in warnings],
+            )
     except _Rejected as rejected:
         end = rejected.transaction
         note = rejected.note
         issues = remit_services.issues_as_data(end.issues) if end else []
         if note:
-            issues.append({"severity": "error" if rejected.status == "rejected" else "warning",
-                           "message": f"{remit_file.original_name}: transaction {sequence}: "
-                                      f"{note}"})
+            issues.append(
+                {
+                    "severity": "error" if rejected.status == "rejected" else "warning",
+                    "message": f"{remit_file.original_name}: transaction {sequence}: "
+                    f"{note}",
+                }
+            )
         with transaction.atomic():
             Remittance.objects.update_or_create(
-                remit_file=remit_file, sequence=sequence,
-                defaults={"practice": target, "payer": payer, "status": rejected.status,
-                          "content_hash": digest.hexdigest(),
-                          "payer_identifier": payer_identifier,
-                          "claim_count": end.claim_count if end else 0,
-                          "paid_total": end.paid_total if end else ZERO,
-                          "issues": issues, **_header_summary(header)},
+                remit_file=remit_file,
+                sequence=sequence,
+                defaults={
+                    "practice": target,
+                    "payer": payer,
+                    "status": rejected.status,
+                    "content_hash": digest.hexdigest(),
+                    "payer_identifier": payer_identifier,
+                    "claim_count": end.claim_count if end else 0,
+                    "paid_total": end.paid_total if end else ZERO,
+                    "issues": issues,
+                    **_header_summary(header),
+                },
             )
         if rejected.status == "rejected":
-            outcome["errors"] = [i["message"] for i in issues if i["severity"] == "error"]
-            outcome["warnings"] = [i["message"] for i in issues if i["severity"] == "warning"]
+            outcome["errors"] = [
+                i["message"] for i in issues if i["severity"] == "error"
+            ]
+            outcome["warnings"] = [
+                i["message"] for i in issues if i["severity"] == "warning"
+            ]
         elif rejected.status in ("held_payee", "held_conflict"):
             outcome["held"] = 1
-            outcome["warnings"] = [f"{remit_file.original_name}: transaction {sequence} held "
-                                   f"for review: {note}"]
+            outcome["warnings"] = [
+                f"{remit_file.original_name}: transaction {sequence} held "
+                f"for review: {note}"
+            ]
         else:
-            outcome["warnings"] = [f"{remit_file.original_name}: transaction {sequence}: {note}"]
+            outcome["warnings"] = [
+                f"{remit_file.original_name}: transaction {sequence}: {note}"
+            ]
     return outcome
 
 
-def remittance_release(*, remittance: Remittance, practice: Practice | None = None,
-                       accept_conflict: bool = False) -> IngestReport:
-    """Post a held transaction set: to the practice an admin chose, or despite a conflict."""
+def remittance_release(
+    *,
+    remittance: Remittance,
+    practice: Practice | None = None,
+    accept_conflict: bool = False,
+) -> IngestReport:
+    """Post a held transaction set: to an admin's practice, or despite a conflict."""
     from core.errors import ApplicationError
 
     if remittance.status == Remittance.Status.HELD_PAYEE and practice is None:
-        raise ApplicationError("Choose the practice this payment belongs to.", field="practice")
-    if remittance.status not in (Remittance.Status.HELD_PAYEE, Remittance.Status.HELD_CONFLICT):
-        raise ApplicationError(f"This remittance is {remittance.get_status_display()}; "
-                               "only held remittances can be released.")
+        raise ApplicationError(
+            "Choose the practice this payment belongs to.", field="practice"
+        )
+    if remittance.status not in (
+        Remittance.Status.HELD_PAYEE,
+        Remittance.Status.HELD_CONFLICT,
+    ):
+        raise ApplicationError(
+            f"This remittance is {remittance.get_status_display()}; "
+            "only held remittances can be released."
+        )
     return era_file_post(
-        remit_file=remittance.remit_file, only_sequence=remittance.sequence,
-        practice=practice, accept_conflict=accept_conflict,
+        remit_file=remittance.remit_file,
+        only_sequence=remittance.sequence,
+        practice=practice,
+        accept_conflict=accept_conflict,
     )
 
 
-def path_ingest(*, path: Path, source: str, practice_hint: Practice | None = None,
-                user=None) -> IngestReport:
+def path_ingest(
+    *, path: Path, source: str, practice_hint: Practice | None = None, user=None
+) -> IngestReport:
     """Ingest a file from disk (command line, drop folder)."""
     try:
         with open(path, "rb") as stream:
-            return era_ingest(stream=stream, name=path.name, source=source, user=user,
-                              practice_hint=practice_hint)
+            return era_ingest(
+                stream=stream,
+                name=path.name,
+                source=source,
+                user=user,
+                practice_hint=practice_hint,
+            )
     except OSError as exc:
-        return IngestReport(file=str(path), status="rejected",
-                            errors=[f"{path}: cannot read ({exc.strerror})"])
+        return IngestReport(
+            file=str(path),
+            status="rejected",
+            errors=[f"{path}: cannot read ({exc.strerror})"],
+        )
 
 
-def drop_folder_poll(*, directory: Path, settle_seconds: float = 5.0) -> list[IngestReport]:
-    """Post every file a clearinghouse left in `directory`, each once, then move it aside.
+def drop_folder_poll(
+    *, directory: Path, settle_seconds: float = 5.0
+) -> list[IngestReport]:
+    """Post each file a clearinghouse left in `directory` once, then move it aside.
 
     A file is claimed by renaming it into `processing/` (atomic on one file system), so
-    two pollers never post the same file; afterwards it moves to `posted/` or `rejected/`.
+    two pollers never post the same file; then it moves to `posted/` or `rejected/`.
     Files changed within `settle_seconds` may still be being written and wait a round.
     """
     import os
@@ -433,7 +567,9 @@ def drop_folder_poll(*, directory: Path, settle_seconds: float = 5.0) -> list[In
     if not directory.is_dir():
         logger.warning("drop folder %s does not exist", directory)
         return reports
-    processing, posted, rejected = (directory / n for n in ("processing", "posted", "rejected"))
+    processing, posted, rejected = (
+        directory / n for n in ("processing", "posted", "rejected")
+    )
     for folder in (processing, posted, rejected):
         folder.mkdir(exist_ok=True)
     now = time.time()
@@ -453,6 +589,8 @@ def drop_folder_poll(*, directory: Path, settle_seconds: float = 5.0) -> list[In
         if destination.exists():
             destination = target / f"{int(now)}-{claimed.name}"
         os.rename(claimed, destination)
-        logger.info("drop folder: remit file %s %s", report.remit_file_id, report.status)
+        logger.info(
+            "drop folder: remit file %s %s", report.remit_file_id, report.status
+        )
         reports.append(report)
     return reports

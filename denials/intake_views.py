@@ -1,4 +1,4 @@
-"""Ways in for 835 files through the browser: upload, status polling, releasing holds."""
+"""835 files through the browser: upload, status polling, releasing holds."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,30 +21,43 @@ def _hint(request: HttpRequest) -> Practice | None:
 
 @access(roles=WORKERS)
 def upload(request: HttpRequest) -> HttpResponse:
-    """Post one or more 835 files; large ones post in the worker while the page polls."""
+    """Post 835 files; large ones post in the worker while the page polls."""
     if request.method != "POST":
-        return render(request, "denials/intake/upload.html",
-                      {"async_threshold": settings.ERA_ASYNC_THRESHOLD_BYTES})
+        return render(
+            request,
+            "denials/intake/upload.html",
+            {"async_threshold": settings.ERA_ASYNC_THRESHOLD_BYTES},
+        )
     files = request.FILES.getlist("files")
     if not files:
-        return _respond(request, [], error="Choose at least one 835 file to post.", status=400)
+        return _respond(
+            request, [], error="Choose at least one 835 file to post.", status=400
+        )
     reports: list[IngestReport] = []
     for upload_file in files:
         try:
             report = era_ingest(
-                stream=upload_file, name=upload_file.name, source="upload",
-                user=request.user, practice_hint=_hint(request),
+                stream=upload_file,
+                name=upload_file.name,
+                source="upload",
+                user=request.user,
+                practice_hint=_hint(request),
                 run_async=upload_file.size >= settings.ERA_ASYNC_THRESHOLD_BYTES,
             )
         except ApplicationError as exc:
-            report = IngestReport(file=upload_file.name, status="rejected", errors=[exc.message])
+            report = IngestReport(
+                file=upload_file.name, status="rejected", errors=[exc.message]
+            )
         reports.append(report)
     return _respond(request, reports)
 
 
 def _respond(request, reports, *, error: str = "", status: int = 200) -> HttpResponse:
-    context = {"reports": reports, "error": error,
-               "async_threshold": settings.ERA_ASYNC_THRESHOLD_BYTES}
+    context = {
+        "reports": reports,
+        "error": error,
+        "async_threshold": settings.ERA_ASYNC_THRESHOLD_BYTES,
+    }
     template = (
         "denials/intake/_results.html"
         if request.headers.get("X-Requested-With") == "XMLHttpRequest" or request.htmx
@@ -58,12 +71,19 @@ def file_status(request: HttpRequest, pk: int) -> HttpResponse:
     """A file's posting result; polled while the worker posts a large file."""
     remit_file = remit_file_get(user=request.user, pk=pk)
     report = IngestReport(
-        file=remit_file.original_name, status=remit_file.status,
-        transactions=remit_file.transactions, claims=remit_file.claims,
-        denials=remit_file.denials, paid_total=remit_file.paid_total,
+        file=remit_file.original_name,
+        status=remit_file.status,
+        transactions=remit_file.transactions,
+        claims=remit_file.claims,
+        denials=remit_file.denials,
+        paid_total=remit_file.paid_total,
         remit_file_id=remit_file.pk,
-        warnings=[i["message"] for i in remit_file.issues if i.get("severity") == "warning"],
-        errors=[i["message"] for i in remit_file.issues if i.get("severity") == "error"],
+        warnings=[
+            i["message"] for i in remit_file.issues if i.get("severity") == "warning"
+        ],
+        errors=[
+            i["message"] for i in remit_file.issues if i.get("severity") == "error"
+        ],
     )
     return render(request, "denials/intake/_result.html", {"report": report})
 
@@ -71,26 +91,34 @@ def file_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @access(roles=ADMINS)
 def release(request: HttpRequest, pk: int) -> HttpResponse:
-    """Post a held payment: to the practice an admin picked, or despite a trace conflict."""
+    """Post a held payment: to the practice picked, or despite a trace conflict."""
     remittance = remittance_get(user=request.user, pk=pk)
     practice = None
     if request.POST.get("practice"):
-        practice = get_object_or_404(
-            Practice, pk=request.POST["practice"], pk__in=user_practice_ids(request.user)
-        ) if str(request.POST["practice"]).isdigit() else None
+        practice = (
+            get_object_or_404(
+                Practice,
+                pk=request.POST["practice"],
+                pk__in=user_practice_ids(request.user),
+            )
+            if str(request.POST["practice"]).isdigit()
+            else None
+        )
         if practice is None:
             messages.error(request, "Choose one of your practices.")
             return redirect("remits:file", remittance.remit_file_id)
     try:
         report = remittance_release(
-            remittance=remittance, practice=practice,
+            remittance=remittance,
+            practice=practice,
             accept_conflict=bool(request.POST.get("accept_conflict")),
         )
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(
-            request, f"Payment {remittance.trace_number} posted: {report.claims} claims, "
-            f"{report.denials} denials."
+            request,
+            f"Payment {remittance.trace_number} posted: {report.claims} claims, "
+            f"{report.denials} denials.",
         )
     return redirect("remits:file", remittance.remit_file_id)

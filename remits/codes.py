@@ -23,7 +23,8 @@ def _date(value: str, *, row: int, column: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise ApplicationError(
-            f"row {row}, column {column}: {value!r} is not a date (YYYY-MM-DD)", field=column
+            f"row {row}, column {column}: {value!r} is not a date (YYYY-MM-DD)",
+            field=column,
         ) from None
 
 
@@ -55,11 +56,15 @@ def reason_codes_load(*, text: str, source: str) -> dict[str, int]:
                 description=(raw.get("description") or "").strip(),
                 usage=(raw.get("usage") or "").strip(),
                 notes=(raw.get("notes") or "").strip(),
-                start_date=_date(raw.get("start_date", ""), row=number, column="start_date"),
+                start_date=_date(
+                    raw.get("start_date", ""), row=number, column="start_date"
+                ),
                 last_modified=_date(
                     raw.get("last_modified", ""), row=number, column="last_modified"
                 ),
-                stop_date=_date(raw.get("stop_date", ""), row=number, column="stop_date"),
+                stop_date=_date(
+                    raw.get("stop_date", ""), row=number, column="stop_date"
+                ),
                 source=source[:200],
             )
         )
@@ -69,13 +74,22 @@ def reason_codes_load(*, text: str, source: str) -> dict[str, int]:
         update_conflicts=True,
         unique_fields=["kind", "code"],
         update_fields=[
-            "description", "usage", "notes", "start_date", "last_modified", "stop_date",
+            "description",
+            "usage",
+            "notes",
+            "start_date",
+            "last_modified",
+            "stop_date",
             "source",
         ],
         batch_size=500,
     )
     after = ReasonCode.objects.count()
-    return {"read": len(rows), "added": after - before, "updated": len(rows) - (after - before)}
+    return {
+        "read": len(rows),
+        "added": after - before,
+        "updated": len(rows) - (after - before),
+    }
 
 
 def code_descriptions(codes_by_kind: dict[str, set[str]]) -> dict[tuple[str, str], str]:

@@ -27,7 +27,9 @@ class ReasonCode(models.Model):
     class Meta:
         ordering = ["kind", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "code"], name="reasoncode_unique_kind_code")
+            models.UniqueConstraint(
+                fields=["kind", "code"], name="reasoncode_unique_kind_code"
+            )
         ]
 
     def __str__(self) -> str:
@@ -97,7 +99,7 @@ class RemitFile(models.Model):
         PARTIAL = "partial", "Partly posted"
         # Nothing posted: not an 835, or every transaction was rejected.
         REJECTED = "rejected", "Rejected"
-        # Waiting for an admin: unknown payee, or a trace number seen with other content.
+        # Waiting for an admin: unknown payee, or a trace number with other content.
         HELD = "held", "Held for review"
 
     class Source(models.TextChoices):
@@ -117,9 +119,13 @@ class RemitFile(models.Model):
     uploaded_by = models.ForeignKey(
         "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # Where transactions whose payee matches no practice go (upload practice, --practice).
+    # Where payments whose payee matches no practice go (upload's, or --practice).
     practice_hint = models.ForeignKey(
-        "core.Practice", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "core.Practice",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     received_at = models.DateTimeField(auto_now_add=True)
     posted_at = models.DateTimeField(null=True, blank=True)
@@ -153,10 +159,18 @@ class Remittance(models.Model):
         # Same payer, trace number and content as one already posted.
         DUPLICATE = "duplicate", "Duplicate (not posted again)"
 
-    remit_file = models.ForeignKey(RemitFile, on_delete=models.CASCADE, related_name="remittances")
-    sequence = models.PositiveIntegerField(help_text="Position of the transaction in its file.")
+    remit_file = models.ForeignKey(
+        RemitFile, on_delete=models.CASCADE, related_name="remittances"
+    )
+    sequence = models.PositiveIntegerField(
+        help_text="Position of the transaction in its file."
+    )
     practice = models.ForeignKey(
-        "core.Practice", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "core.Practice",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     payer = models.ForeignKey(Payer, null=True, blank=True, on_delete=models.PROTECT)
     status = models.CharField(max_length=20, choices=Status.choices, db_index=True)
@@ -206,15 +220,23 @@ class Remittance(models.Model):
 class ClaimPayment(models.Model):
     """One claim's adjudication (CLP loop) as a remittance reports it."""
 
-    practice = models.ForeignKey("core.Practice", on_delete=models.PROTECT, related_name="+")
-    remittance = models.ForeignKey(Remittance, on_delete=models.CASCADE, related_name="claims")
-    payer = models.ForeignKey(Payer, null=True, on_delete=models.PROTECT, related_name="+")
+    practice = models.ForeignKey(
+        "core.Practice", on_delete=models.PROTECT, related_name="+"
+    )
+    remittance = models.ForeignKey(
+        Remittance, on_delete=models.CASCADE, related_name="claims"
+    )
+    payer = models.ForeignKey(
+        Payer, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     position = models.PositiveIntegerField()
     account_number = models.CharField(max_length=50)
     status_code = models.CharField(max_length=3)
     charge = models.DecimalField(max_digits=12, decimal_places=2)
     paid = models.DecimalField(max_digits=12, decimal_places=2)
-    patient_responsibility = models.DecimalField(max_digits=12, decimal_places=2, null=True)
+    patient_responsibility = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True
+    )
     filing_indicator = models.CharField(max_length=3, blank=True)
     payer_claim_number = models.CharField(max_length=50, blank=True)
     facility_code = models.CharField(max_length=5, blank=True)
@@ -231,20 +253,29 @@ class ClaimPayment(models.Model):
     remarks = models.JSONField(default=list, blank=True)
     # A reversal (CLP02 = 22) points at the payment it takes back.
     reverses = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reversed_by"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reversed_by",
     )
 
     class Meta:
         ordering = ["remittance", "position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["remittance", "position"], name="claimpayment_unique_in_remittance"
+                fields=["remittance", "position"],
+                name="claimpayment_unique_in_remittance",
             )
         ]
         indexes = [
             # Reversal matching and "a later 835 pays a denied claim": payer + ICN.
-            models.Index(fields=["payer", "payer_claim_number"], name="claim_payer_icn"),
-            models.Index(fields=["practice", "account_number"], name="claim_practice_account"),
+            models.Index(
+                fields=["payer", "payer_claim_number"], name="claim_payer_icn"
+            ),
+            models.Index(
+                fields=["practice", "account_number"], name="claim_practice_account"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -262,7 +293,9 @@ class ClaimPayment(models.Model):
 class ServiceLine(models.Model):
     """One service line (SVC loop) of a claim payment."""
 
-    claim = models.ForeignKey(ClaimPayment, on_delete=models.CASCADE, related_name="lines")
+    claim = models.ForeignKey(
+        ClaimPayment, on_delete=models.CASCADE, related_name="lines"
+    )
     line_number = models.PositiveSmallIntegerField()
     procedure_qualifier = models.CharField(max_length=3, blank=True)
     procedure_code = models.CharField(max_length=48, blank=True)
@@ -287,9 +320,15 @@ class ServiceLine(models.Model):
 class Adjustment(models.Model):
     """One CAS triplet, on the claim (line is null) or on a service line."""
 
-    claim = models.ForeignKey(ClaimPayment, on_delete=models.CASCADE, related_name="adjustments")
+    claim = models.ForeignKey(
+        ClaimPayment, on_delete=models.CASCADE, related_name="adjustments"
+    )
     line = models.ForeignKey(
-        ServiceLine, null=True, blank=True, on_delete=models.CASCADE, related_name="adjustments"
+        ServiceLine,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="adjustments",
     )
     group = models.CharField(max_length=2)
     reason = models.CharField(max_length=5)

@@ -9,8 +9,10 @@ from core.tenancy import user_practice_ids
 from .models import ClaimPayment, RemitFile, Remittance
 
 
-def remit_files_for_user(*, user, practice_ids: list[int] | None = None) -> QuerySet[RemitFile]:
-    """Files with a remittance of the user's practices, that they sent, or (admins) held."""
+def remit_files_for_user(
+    *, user, practice_ids: list[int] | None = None
+) -> QuerySet[RemitFile]:
+    """Files paying the user's practices, that they sent, or (admins) held ones."""
     allowed = set(user_practice_ids(user))
     if practice_ids is not None:
         allowed &= set(practice_ids)
@@ -36,7 +38,9 @@ def remittance_get(*, user, pk: int) -> Remittance:
     if is_site_admin(user):
         scope |= Q(practice__isnull=True)
     return get_object_or_404(
-        Remittance.objects.filter(scope).select_related("remit_file", "practice", "payer"),
+        Remittance.objects.filter(scope).select_related(
+            "remit_file", "practice", "payer"
+        ),
         pk=pk,
     )
 

@@ -1,6 +1,7 @@
 """Writes of the remits app: store a received file, post a transaction set's rows."""
 
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -10,8 +11,6 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
-import json
-
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -63,8 +62,9 @@ def remit_file_store(
                 size += len(chunk)
                 if size > limit:
                     raise ApplicationError(
-                        f"{name}: larger than the {limit // (1024 * 1024)} MB limit for one "
-                        "remit file", field="file",
+                        f"{name}: larger than the {limit // (1024 * 1024)} MB limit "
+                        "for one remit file",
+                        field="file",
                     )
                 digest.update(chunk)
                 out.write(chunk)
@@ -86,7 +86,9 @@ def remit_file_store(
                     size=size,
                     stored_path=str(target.relative_to(settings.MEDIA_ROOT)),
                     source=source,
-                    uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+                    uploaded_by=user
+                    if getattr(user, "is_authenticated", False)
+                    else None,
                     practice_hint=practice_hint,
                 )
         except IntegrityError:
@@ -119,7 +121,9 @@ def practice_for_payee(*, npi: str | None, tin: str | None) -> Practice | None:
 
 def payer_for(*, header: x12.RemittanceHeader) -> Payer | None:
     """Find or create the payer named by a remittance header (canonical if merged)."""
-    identifier = (header.payer_id or header.trace_payer_id or header.payer_name or "").strip()
+    identifier = (
+        header.payer_id or header.trace_payer_id or header.payer_name or ""
+    ).strip()
     if not identifier:
         return None
     payer, _ = Payer.objects.get_or_create(
@@ -140,11 +144,21 @@ def posted_twin(*, payer_identifier: str, trace_number: str) -> Remittance | Non
 
 
 class PostedClaim:
-    """What later steps of the intake read of a claim just written (no model overhead)."""
+    """What the intake reads back of a claim just written (without model overhead)."""
 
-    __slots__ = ("pk", "practice_id", "payer_id", "account_number", "status_code", "charge",
-                 "paid", "payer_claim_number", "patient_last", "patient_first",
-                 "rendering_npi")
+    __slots__ = (
+        "pk",
+        "practice_id",
+        "payer_id",
+        "account_number",
+        "status_code",
+        "charge",
+        "paid",
+        "payer_claim_number",
+        "patient_last",
+        "patient_first",
+        "rendering_npi",
+    )
 
     def __init__(self, pk, practice_id, payer_id, record: x12.Claim) -> None:
         self.pk = pk
@@ -171,16 +185,47 @@ class ClaimRows:
 
 
 CLAIM_COLUMNS = [
-    "id", "practice_id", "remittance_id", "payer_id", "position", "account_number",
-    "status_code", "charge", "paid", "patient_responsibility", "filing_indicator",
-    "payer_claim_number", "facility_code", "frequency", "patient_last", "patient_first",
-    "patient_id", "insured_id", "rendering_npi", "rendering_name", "statement_from",
-    "statement_to", "received_date", "remarks",
+    "id",
+    "practice_id",
+    "remittance_id",
+    "payer_id",
+    "position",
+    "account_number",
+    "status_code",
+    "charge",
+    "paid",
+    "patient_responsibility",
+    "filing_indicator",
+    "payer_claim_number",
+    "facility_code",
+    "frequency",
+    "patient_last",
+    "patient_first",
+    "patient_id",
+    "insured_id",
+    "rendering_npi",
+    "rendering_name",
+    "statement_from",
+    "statement_to",
+    "received_date",
+    "remarks",
 ]
 LINE_COLUMNS = [
-    "id", "claim_id", "line_number", "procedure_qualifier", "procedure_code", "modifiers",
-    "charge", "paid", "revenue_code", "units", "service_date", "service_date_end",
-    "control_number", "allowed", "remarks",
+    "id",
+    "claim_id",
+    "line_number",
+    "procedure_qualifier",
+    "procedure_code",
+    "modifiers",
+    "charge",
+    "paid",
+    "revenue_code",
+    "units",
+    "service_date",
+    "service_date_end",
+    "control_number",
+    "allowed",
+    "remarks",
 ]
 ADJUSTMENT_COLUMNS = ["claim_id", "line_id", "group", "reason", "amount", "quantity"]
 NO_REMARKS = "[]"
@@ -207,32 +252,68 @@ def claims_write(
         for r, claim_id in zip(records, claim_ids, strict=True):
             claim = PostedClaim(claim_id, practice_id, payer_id, r)
             posted.append(ClaimRows(claim=claim, record=r))
-            claim_rows.append((
-                claim_id, practice_id, remittance.pk, payer_id, r.position,
-                claim.account_number, claim.status_code, r.charge, r.paid,
-                r.patient_responsibility, r.filing_indicator[:3], claim.payer_claim_number,
-                r.facility_code[:5], r.frequency[:2], claim.patient_last, claim.patient_first,
-                r.patient_id[:80], r.insured_id[:80], claim.rendering_npi,
-                r.rendering_name[:150], r.statement_from, r.statement_to, r.received_date,
-                _json_list(r.remarks),
-            ))
+            claim_rows.append(
+                (
+                    claim_id,
+                    practice_id,
+                    remittance.pk,
+                    payer_id,
+                    r.position,
+                    claim.account_number,
+                    claim.status_code,
+                    r.charge,
+                    r.paid,
+                    r.patient_responsibility,
+                    r.filing_indicator[:3],
+                    claim.payer_claim_number,
+                    r.facility_code[:5],
+                    r.frequency[:2],
+                    claim.patient_last,
+                    claim.patient_first,
+                    r.patient_id[:80],
+                    r.insured_id[:80],
+                    claim.rendering_npi,
+                    r.rendering_name[:150],
+                    r.statement_from,
+                    r.statement_to,
+                    r.received_date,
+                    _json_list(r.remarks),
+                )
+            )
             for a in r.adjustments:
                 adjustment_rows.append(
-                    (claim_id, None, a.group, a.reason[:5], a.amount, a.quantity))
+                    (claim_id, None, a.group, a.reason[:5], a.amount, a.quantity)
+                )
             for ln in r.lines:
                 line_id = next(line_ids)
-                line_rows.append((
-                    line_id, claim_id, ln.line_number, ln.procedure_qualifier[:3],
-                    ln.procedure_code[:48], ":".join(ln.modifiers)[:20], ln.charge, ln.paid,
-                    ln.revenue_code[:10], ln.units, ln.service_date, ln.service_date_end,
-                    ln.control_number[:50], ln.allowed, _json_list(ln.remarks),
-                ))
+                line_rows.append(
+                    (
+                        line_id,
+                        claim_id,
+                        ln.line_number,
+                        ln.procedure_qualifier[:3],
+                        ln.procedure_code[:48],
+                        ":".join(ln.modifiers)[:20],
+                        ln.charge,
+                        ln.paid,
+                        ln.revenue_code[:10],
+                        ln.units,
+                        ln.service_date,
+                        ln.service_date_end,
+                        ln.control_number[:50],
+                        ln.allowed,
+                        _json_list(ln.remarks),
+                    )
+                )
                 for a in ln.adjustments:
                     adjustment_rows.append(
-                        (claim_id, line_id, a.group, a.reason[:5], a.amount, a.quantity))
+                        (claim_id, line_id, a.group, a.reason[:5], a.amount, a.quantity)
+                    )
         insert_rows(cursor, ClaimPayment._meta.db_table, CLAIM_COLUMNS, claim_rows)
         insert_rows(cursor, ServiceLine._meta.db_table, LINE_COLUMNS, line_rows)
-        insert_rows(cursor, Adjustment._meta.db_table, ADJUSTMENT_COLUMNS, adjustment_rows)
+        insert_rows(
+            cursor, Adjustment._meta.db_table, ADJUSTMENT_COLUMNS, adjustment_rows
+        )
     return posted
 
 
@@ -242,32 +323,52 @@ def reversals_link(*, rows: Sequence[ClaimRows]) -> int:
     reversals = [r.claim for r in rows if r.claim.status_code == "22"]
     originals = [r.claim for r in rows if r.claim.status_code != "22"]
     if reversals:
-        keys = {(c.payer_id, c.payer_claim_number) for c in reversals if c.payer_claim_number}
-        candidates = ClaimPayment.objects.filter(
-            payer_id__in={k[0] for k in keys},
-            payer_claim_number__in={k[1] for k in keys},
-            reversed_by__isnull=True,
-        ).exclude(status_code="22").order_by("-remittance_id", "-position")
+        keys = {
+            (c.payer_id, c.payer_claim_number)
+            for c in reversals
+            if c.payer_claim_number
+        }
+        candidates = (
+            ClaimPayment.objects.filter(
+                payer_id__in={k[0] for k in keys},
+                payer_claim_number__in={k[1] for k in keys},
+                reversed_by__isnull=True,
+            )
+            .exclude(status_code="22")
+            .order_by("-remittance_id", "-position")
+        )
         pool: dict[tuple, list[ClaimPayment]] = {}
         for c in candidates:
-            pool.setdefault((c.payer_id, c.payer_claim_number, c.account_number), []).append(c)
+            pool.setdefault(
+                (c.payer_id, c.payer_claim_number, c.account_number), []
+            ).append(c)
         for rev in reversals:
             match = pool.get((rev.payer_id, rev.payer_claim_number, rev.account_number))
-            match = [c for c in (match or []) if c.pk != rev.pk and c.charge == -rev.charge]
+            match = [
+                c for c in (match or []) if c.pk != rev.pk and c.charge == -rev.charge
+            ]
             if match:
-                pool[(rev.payer_id, rev.payer_claim_number, rev.account_number)].remove(match[0])
+                pool[(rev.payer_id, rev.payer_claim_number, rev.account_number)].remove(
+                    match[0]
+                )
                 ClaimPayment.objects.filter(pk=rev.pk).update(reverses_id=match[0].pk)
                 linked += 1
     if originals:
         icns = {c.payer_claim_number for c in originals if c.payer_claim_number}
         waiting = ClaimPayment.objects.filter(
-            status_code="22", reverses__isnull=True, payer_claim_number__in=icns,
+            status_code="22",
+            reverses__isnull=True,
+            payer_claim_number__in=icns,
             payer_id__in={c.payer_id for c in originals},
         ).exclude(pk__in=[r.claim.pk for r in rows])
-        by_key = {(w.payer_id, w.payer_claim_number, w.account_number, -w.charge): w
-                  for w in waiting}
+        by_key = {
+            (w.payer_id, w.payer_claim_number, w.account_number, -w.charge): w
+            for w in waiting
+        }
         for c in originals:
-            rev = by_key.pop((c.payer_id, c.payer_claim_number, c.account_number, c.charge), None)
+            rev = by_key.pop(
+                (c.payer_id, c.payer_claim_number, c.account_number, c.charge), None
+            )
             if rev is not None:
                 ClaimPayment.objects.filter(pk=rev.pk).update(reverses_id=c.pk)
                 linked += 1
@@ -280,9 +381,12 @@ def provider_adjustments_write(
     ProviderAdjustment.objects.bulk_create(
         [
             ProviderAdjustment(
-                remittance=remittance, provider_id=p.provider_id[:50],
-                fiscal_period_date=p.fiscal_period_date, reason=p.reason[:5],
-                reference=p.reference[:80], amount=p.amount,
+                remittance=remittance,
+                provider_id=p.provider_id[:50],
+                fiscal_period_date=p.fiscal_period_date,
+                reason=p.reason[:5],
+                reference=p.reference[:80],
+                amount=p.amount,
             )
             for p in records
         ]
@@ -302,15 +406,29 @@ def issues_as_data(issues) -> list[dict]:
     ]
 
 
-def remit_file_finish(*, remit_file: RemitFile, status: str, issues: list[dict],
-                      transactions: int, claims: int, denials: int, paid_total) -> None:
+def remit_file_finish(
+    *,
+    remit_file: RemitFile,
+    status: str,
+    issues: list[dict],
+    transactions: int,
+    claims: int,
+    denials: int,
+    paid_total,
+) -> None:
     RemitFile.objects.filter(pk=remit_file.pk).update(
-        status=status, issues=issues, transactions=transactions, claims=claims,
-        denials=denials, paid_total=paid_total, posted_at=timezone.now(),
+        status=status,
+        issues=issues,
+        transactions=transactions,
+        claims=claims,
+        denials=denials,
+        paid_total=paid_total,
+        posted_at=timezone.now(),
     )
 
 
 def held_remittances(*, remit_file: RemitFile):
     return remit_file.remittances.filter(
-        Q(status=Remittance.Status.HELD_PAYEE) | Q(status=Remittance.Status.HELD_CONFLICT)
+        Q(status=Remittance.Status.HELD_PAYEE)
+        | Q(status=Remittance.Status.HELD_CONFLICT)
     )

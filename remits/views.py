@@ -22,18 +22,28 @@ def file_list(request: HttpRequest) -> HttpResponse:
 @access(roles=WORKERS)
 def file_detail(request: HttpRequest, pk: int) -> HttpResponse:
     remit_file = selectors.remit_file_get(user=request.user, pk=pk)
-    remittances = remit_file.remittances.select_related("practice", "payer").order_by("sequence")
-    return render(request, "remits/file_detail.html",
-                  {"remit_file": remit_file, "remittances": remittances})
+    remittances = remit_file.remittances.select_related("practice", "payer").order_by(
+        "sequence"
+    )
+    return render(
+        request,
+        "remits/file_detail.html",
+        {"remit_file": remit_file, "remittances": remittances},
+    )
 
 
 @access(roles=ADMINS)
 def file_download(request: HttpRequest, pk: int) -> FileResponse:
     """The raw file as received (admins), audited."""
     remit_file = selectors.remit_file_get(user=request.user, pk=pk)
-    audit_log(action=Action.DOWNLOAD, request=request, object_type="remit_file", object_id=pk)
-    return FileResponse(open(remit_file_path(remit_file), "rb"), as_attachment=True,
-                        filename=f"remit-{remit_file.pk}.835")
+    audit_log(
+        action=Action.DOWNLOAD, request=request, object_type="remit_file", object_id=pk
+    )
+    return FileResponse(
+        open(remit_file_path(remit_file), "rb"),
+        as_attachment=True,
+        filename=f"remit-{remit_file.pk}.835",
+    )
 
 
 @access(roles=WORKERS, phi=True, object_type="remittance")
@@ -41,14 +51,26 @@ def remittance_detail(request: HttpRequest, pk: int) -> HttpResponse:
     remittance = selectors.remittance_get(user=request.user, pk=pk)
     claims = list(selectors.remittance_claims(remittance=remittance)[:500])
     adjustments = [a for c in claims for a in c.adjustments.all()]
-    descriptions = code_descriptions({
-        "CARC": {a.reason for a in adjustments},
-        "Group": {a.group for a in adjustments},
-    })
+    descriptions = code_descriptions(
+        {
+            "CARC": {a.reason for a in adjustments},
+            "Group": {a.group for a in adjustments},
+        }
+    )
     for a in adjustments:
-        a.description = " — ".join(
-            d for d in (descriptions.get(("Group", a.group)),
-                        descriptions.get(("CARC", a.reason))) if d
-        ) or "Code not in the loaded CARC list"
-    return render(request, "remits/remittance_detail.html",
-                  {"remittance": remittance, "claims": claims})
+        a.description = (
+            " — ".join(
+                d
+                for d in (
+                    descriptions.get(("Group", a.group)),
+                    descriptions.get(("CARC", a.reason)),
+                )
+                if d
+            )
+            or "Code not in the loaded CARC list"
+        )
+    return render(
+        request,
+        "remits/remittance_detail.html",
+        {"remittance": remittance, "claims": claims},
+    )

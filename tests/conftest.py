@@ -21,7 +21,9 @@ PASSWORD = "correct-horse-battery-staple"
 
 def _unavailable(what: str) -> None:
     if REQUIRE_SERVICES:
-        pytest.fail(f"{what} is required (OVERTURN_REQUIRE_SERVICES=1) but not available")
+        pytest.fail(
+            f"{what} is required (OVERTURN_REQUIRE_SERVICES=1) but not available"
+        )
     pytest.skip(f"{what} not configured")
 
 
@@ -61,21 +63,26 @@ def _fast_hashing_and_eager_tasks(settings, request):
 def practice(db):
     from core.services import practice_upsert
 
-    return practice_upsert(name="Riverside Family Medicine", tin="611234567",
-                           npis=["1619000000"])
+    return practice_upsert(
+        name="Riverside Family Medicine", tin="611234567", npis=["1619000000"]
+    )
 
 
 @pytest.fixture
 def other_practice(db):
     from core.services import practice_upsert
 
-    return practice_upsert(name="Hilltop Pediatrics", tin="631234567", npis=["1639000000"])
+    return practice_upsert(
+        name="Hilltop Pediatrics", tin="631234567", npis=["1639000000"]
+    )
 
 
 def _person(username, practice, role):
     from core.services import membership_set, user_upsert
 
-    user = user_upsert(username=username, password=PASSWORD, first_name=username.title())
+    user = user_upsert(
+        username=username, password=PASSWORD, first_name=username.title()
+    )
     if practice is not None:
         membership_set(user=user, practice=practice, role=role)
     return user
@@ -123,7 +130,8 @@ def persona_client(client):
 
 def database_url() -> str:
     s = connection.settings_dict
-    return f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+    host, port = s["HOST"] or "127.0.0.1", s["PORT"] or 5432
+    return f"postgres://{s['USER']}@{host}:{port}/{s['NAME']}"
 
 
 @pytest.fixture
@@ -136,23 +144,49 @@ def celery_worker_process(transactional_db):
     from config.celery_app import app
 
     app.control.purge()
-    env = {**os.environ, "DATABASE_URL": database_url(), "CELERY_TASK_ALWAYS_EAGER": "0"}
-    log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"celery-worker-{os.getpid()}.log", "w")
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+    }
+    log = open(
+        Path(os.environ.get("TMPDIR", "/tmp")) / f"celery-worker-{os.getpid()}.log", "w"
+    )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
-         "--concurrency=1", "--loglevel=INFO", "--without-heartbeat", "--without-gossip",
-         "--without-mingle", "-n", f"test-{os.getpid()}@%h"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--loglevel=INFO",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"test-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if proc.poll() is not None:
-                raise RuntimeError(f"worker exited with {proc.returncode}; see {log.name}")
+                raise RuntimeError(
+                    f"worker exited with {proc.returncode}; see {log.name}"
+                )
             if app.control.ping(timeout=0.5):
                 break
         else:
-            raise RuntimeError(f"worker did not answer a ping within 60 s; see {log.name}")
+            raise RuntimeError(
+                f"worker did not answer a ping within 60 s; see {log.name}"
+            )
         yield proc
     finally:
         proc.terminate()
@@ -185,9 +219,15 @@ def browser_page(live_server):
         browser = p.chromium.launch(
             executable_path=chromium_path(),
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         context = browser.new_context(base_url=live_server.url)
         page = context.new_page()

@@ -4,5 +4,7 @@ from . import intake_views
 
 urlpatterns = [
     path("remits/", intake_views.RemitUploadView.as_view(), name="api-remit-upload"),
-    path("remits/<int:pk>/", intake_views.RemitFileView.as_view(), name="api-remit-file"),
+    path(
+        "remits/<int:pk>/", intake_views.RemitFileView.as_view(), name="api-remit-file"
+    ),
 ]

@@ -16,7 +16,7 @@ register = template.Library()
 
 @register.inclusion_tag("denials/_home_panel.html", takes_context=True)
 def denials_home_panel(context):
-    """Counts for the signed-in user: open, mine, unworked past 7 days, deadlines soon."""
+    """Counts: open, mine, unworked after 7 days, deadlines soon, write-off review."""
     request = context["request"]
     today = timezone.localdate()
     week_ago = timezone.now() - timedelta(days=7)
@@ -27,10 +27,16 @@ def denials_home_panel(context):
         open=Count("id"),
         dollars=Sum("denied_amount"),
         mine=Count("id", filter=Q(assignee=request.user)),
-        unworked_late=Count("id", filter=Q(first_worked_at__isnull=True,
-                                           posted_at__lt=week_ago)),
-        due_week=Count("id", filter=Q(appeal_deadline__gte=today,
-                                      appeal_deadline__lte=today + timedelta(days=7))),
+        unworked_late=Count(
+            "id", filter=Q(first_worked_at__isnull=True, posted_at__lt=week_ago)
+        ),
+        due_week=Count(
+            "id",
+            filter=Q(
+                appeal_deadline__gte=today,
+                appeal_deadline__lte=today + timedelta(days=7),
+            ),
+        ),
         write_off=Count("id", filter=Q(write_off_review=True)),
     )
     return {"figures": figures, "request": request}

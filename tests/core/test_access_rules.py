@@ -1,4 +1,4 @@
-"""Every route declares who may use it, and each role gets exactly what its rule says."""
+"""Every route declares who may use it; each role gets exactly what the rule says."""
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -27,7 +27,9 @@ def app_routes():
 
 
 def test_every_route_declares_an_access_rule():
-    missing = [route for route, pattern in app_routes() if rule_of(pattern.callback) is None]
+    missing = [
+        route for route, pattern in app_routes() if rule_of(pattern.callback) is None
+    ]
     assert missing == [], f"routes without an access rule: {missing}"
 
 
@@ -37,7 +39,7 @@ def test_there_are_routes_to_check():
 
 def _plain_get_routes():
     """Routes without URL arguments that answer GET, to call as each persona."""
-    for route, pattern in app_routes():
+    for route, _pattern in app_routes():
         if "<" in route or "(?P" in route or route.startswith("api/"):
             continue
         if route in {"logout/", "practice/"}:  # POST only

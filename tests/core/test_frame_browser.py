@@ -1,4 +1,4 @@
-"""A person signs in, sees the page frame for their role, switches practice, signs out."""
+"""A person signs in, sees the frame for their role, switches practice, signs out."""
 
 import pytest
 
@@ -40,10 +40,14 @@ def test_admin_sees_settings_in_the_frame(login_as, admin_user):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_wrong_password_in_the_browser_keeps_you_on_the_login_page(browser_page, biller):
+def test_wrong_password_in_the_browser_keeps_you_on_the_login_page(
+    browser_page, biller
+):
     page = browser_page
     page.goto("/login/")
     page.get_by_label("Username").fill("biller")
     page.get_by_label("Password").fill(PASSWORD + "x")
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("alert").inner_text().startswith("Your username and password")
+    assert (
+        page.get_by_role("alert").inner_text().startswith("Your username and password")
+    )

@@ -10,14 +10,36 @@ from tests.denials.era_text import claim, era
 
 
 @pytest.mark.django_db
-def test_home_shows_the_days_denial_work_of_my_practices_only(persona_client, biller,
-                                                               other_practice_biller):
-    era_ingest(stream=io.BytesIO(era([
-        claim("A1", "4", "100.00", "0", lines=[("99213", "100.00", "0", [("CO", "197", "100.00")])]),
-        claim("A2", "4", "50.00", "0", lines=[("99213", "50.00", "0", [("CO", "27", "50.00")])]),
-    ]).encode()), name="a.835", source="api")
+def test_home_shows_the_days_denial_work_of_my_practices_only(
+    persona_client, biller, other_practice_biller
+):
+    era_ingest(
+        stream=io.BytesIO(
+            era(
+                [
+                    claim(
+                        "A1",
+                        "4",
+                        "100.00",
+                        "0",
+                        lines=[("99213", "100.00", "0", [("CO", "197", "100.00")])],
+                    ),
+                    claim(
+                        "A2",
+                        "4",
+                        "50.00",
+                        "0",
+                        lines=[("99213", "50.00", "0", [("CO", "27", "50.00")])],
+                    ),
+                ]
+            ).encode()
+        ),
+        name="a.835",
+        source="api",
+    )
     Denial.objects.filter(account_number="A1").update(
-        posted_at=timezone.now() - timedelta(days=9), assignee=biller)
+        posted_at=timezone.now() - timedelta(days=9), assignee=biller
+    )
     html = persona_client(biller).get("/").content.decode()
     assert "Today's denial work" in html
     assert "<strong>2</strong> open denials, $150" in html

@@ -1,7 +1,6 @@
+import pytest
 import time_machine
 from django.contrib.auth.hashers import identify_hasher
-
-import pytest
 
 from core.models import AuditEvent
 from tests.conftest import PASSWORD
@@ -36,7 +35,9 @@ def test_passwords_are_stored_with_argon2(settings, django_user_model):
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.Argon2PasswordHasher",
     ]
-    user = django_user_model.objects.create_user("newbie", password="a-long-enough-pass")
+    user = django_user_model.objects.create_user(
+        "newbie", password="a-long-enough-pass"
+    )
     assert identify_hasher(user.password).algorithm == "argon2"
 
 
@@ -68,7 +69,9 @@ def test_active_session_still_ends_at_its_absolute_lifetime(client, biller, sett
 
 
 @pytest.mark.django_db
-def test_practice_switch_refuses_a_practice_that_is_not_yours(client, biller, other_practice):
+def test_practice_switch_refuses_a_practice_that_is_not_yours(
+    client, biller, other_practice
+):
     client.force_login(biller)
     client.post("/practice/", {"practice": str(other_practice.pk), "next": "/"})
     response = client.get("/")

@@ -47,7 +47,9 @@ def test_compose_environment_only_sets_what_settings_read():
     read = env_vars_read_by_settings()
     for name in ("web", "worker", "beat"):
         given = set(compose()["services"][name]["environment"])
-        assert given <= read, f"{name} sets variables settings never read: {given - read}"
+        assert given <= read, (
+            f"{name} sets variables settings never read: {given - read}"
+        )
         assert {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ALLOWED_HOSTS"} <= given
 
 
@@ -76,10 +78,16 @@ def test_check_deploy_is_clean_with_the_production_environment(tmp_path):
         "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-0123456789",
         "ALLOWED_HOSTS": "overturn.example.org",
     }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the test run, never in production
+    env.pop(
+        "DJANGO_ALLOW_ASYNC_UNSAFE", None
+    )  # set by the test run, never in production
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

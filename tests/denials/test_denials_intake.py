@@ -12,14 +12,30 @@ from denials.models import Denial
 from remits.models import ClaimPayment, RemitFile, Remittance
 from tests.denials.era_text import claim, era
 
-AUTH_DENIAL = claim("ACC1", "4", "410.00", "0", icn="ICN1",
-                    lines=[("99213", "410.00", "0", [("CO", "197", "410.00")])])
-PAID = claim("ACC2", "1", "200.00", "150.00", icn="ICN2",
-             lines=[("99214", "200.00", "150.00", [("CO", "45", "30.00"), ("PR", "2", "20.00")])])
+AUTH_DENIAL = claim(
+    "ACC1",
+    "4",
+    "410.00",
+    "0",
+    icn="ICN1",
+    lines=[("99213", "410.00", "0", [("CO", "197", "410.00")])],
+)
+PAID = claim(
+    "ACC2",
+    "1",
+    "200.00",
+    "150.00",
+    icn="ICN2",
+    lines=[
+        ("99214", "200.00", "150.00", [("CO", "45", "30.00"), ("PR", "2", "20.00")])
+    ],
+)
 
 
 def ingest(text, name="era.835", **kwargs):
-    return era_ingest(stream=io.BytesIO(text.encode()), name=name, source="upload", **kwargs)
+    return era_ingest(
+        stream=io.BytesIO(text.encode()), name=name, source="upload", **kwargs
+    )
 
 
 @pytest.mark.django_db
@@ -35,7 +51,9 @@ def test_a_denied_claim_becomes_one_work_item_with_a_readable_reason(
     assert denial.patient_name == "Doe, Jane"
     assert denial.denied_amount == Decimal("410.00")
     assert denial.codes == ["CO-197"]
-    assert denial.reason == "claim denied (CLP02 = 4); CO-197 on line 1 (99213): $410.00"
+    assert (
+        denial.reason == "claim denied (CLP02 = 4); CO-197 on line 1 (99213): $410.00"
+    )
     assert denial.category.slug == "authorization"
     assert denial.is_initial
     assert denial.priority > 0 and "410.00 denied" in denial.priority_explanation
@@ -49,8 +67,11 @@ def test_second_upload_of_same_file_posts_nothing(practice):
     assert first.status == "posted"
     assert second.status == "duplicate"
     assert "nothing posted again" in second.warnings[0]
-    assert (RemitFile.objects.count(), ClaimPayment.objects.count(), Denial.objects.count()) == (
-        1, 2, 1)
+    assert (
+        RemitFile.objects.count(),
+        ClaimPayment.objects.count(),
+        Denial.objects.count(),
+    ) == (1, 2, 1)
 
 
 @pytest.mark.django_db
@@ -78,7 +99,9 @@ def test_same_trace_with_other_content_is_held_not_merged(practice):
 
 
 @pytest.mark.django_db
-def test_unknown_payee_is_held_until_an_admin_assigns_the_practice(practice, other_practice):
+def test_unknown_payee_is_held_until_an_admin_assigns_the_practice(
+    practice, other_practice
+):
     report = ingest(era([AUTH_DENIAL], npi="1000000004"))
     assert report.status == "held"
     remittance = Remittance.objects.get()
@@ -92,7 +115,9 @@ def test_unknown_payee_is_held_until_an_admin_assigns_the_practice(practice, oth
 
 
 @pytest.mark.django_db
-def test_upload_practice_takes_a_file_whose_payee_matches_none(practice, other_practice):
+def test_upload_practice_takes_a_file_whose_payee_matches_none(
+    practice, other_practice
+):
     ingest(era([AUTH_DENIAL], npi="1000000004"), practice_hint=other_practice)
     assert Denial.objects.get().practice == other_practice
 
@@ -117,20 +142,51 @@ def test_a_file_that_is_not_an_835_is_rejected_with_one_message_and_kept(practic
 
 @pytest.mark.django_db
 def test_reversal_links_to_the_payment_it_takes_back_in_either_order(practice):
-    original = claim("ACC5", "1", "100.00", "80.00", icn="ICN5",
-                     lines=[("99213", "100.00", "80.00", [("CO", "45", "20.00")])])
-    reversal = claim("ACC5", "22", "-100.00", "-80.00", icn="ICN5",
-                     lines=[("99213", "-100.00", "-80.00", [("CO", "45", "-20.00")])])
+    original = claim(
+        "ACC5",
+        "1",
+        "100.00",
+        "80.00",
+        icn="ICN5",
+        lines=[("99213", "100.00", "80.00", [("CO", "45", "20.00")])],
+    )
+    reversal = claim(
+        "ACC5",
+        "22",
+        "-100.00",
+        "-80.00",
+        icn="ICN5",
+        lines=[("99213", "-100.00", "-80.00", [("CO", "45", "-20.00")])],
+    )
     # Reversal first, original later.
     ingest(era([reversal], trace="R1"))
     ingest(era([original], trace="R2"))
     rev = ClaimPayment.objects.get(status_code="22")
     assert rev.reverses == ClaimPayment.objects.get(status_code="1")
     # Original and reversal in one file.
-    ingest(era([claim("ACC6", "1", "50.00", "50.00", icn="ICN6",
-                      lines=[("99211", "50.00", "50.00", [])]),
-                claim("ACC6", "22", "-50.00", "-50.00", icn="ICN6",
-                      lines=[("99211", "-50.00", "-50.00", [])])], trace="R3"))
+    ingest(
+        era(
+            [
+                claim(
+                    "ACC6",
+                    "1",
+                    "50.00",
+                    "50.00",
+                    icn="ICN6",
+                    lines=[("99211", "50.00", "50.00", [])],
+                ),
+                claim(
+                    "ACC6",
+                    "22",
+                    "-50.00",
+                    "-50.00",
+                    icn="ICN6",
+                    lines=[("99211", "-50.00", "-50.00", [])],
+                ),
+            ],
+            trace="R3",
+        )
+    )
     rev6 = ClaimPayment.objects.get(account_number="ACC6", status_code="22")
     assert rev6.reverses.account_number == "ACC6" and rev6.reverses.status_code == "1"
     assert not Denial.objects.exists()
@@ -139,8 +195,14 @@ def test_reversal_links_to_the_payment_it_takes_back_in_either_order(practice):
 @pytest.mark.django_db
 def test_repeat_denial_links_to_the_first_and_is_not_initial(practice):
     ingest(era([AUTH_DENIAL], trace="D1"))
-    again = claim("ACC1", "4", "410.00", "0", icn="ICN1B",
-                  lines=[("99213", "410.00", "0", [("CO", "197", "410.00")])])
+    again = claim(
+        "ACC1",
+        "4",
+        "410.00",
+        "0",
+        icn="ICN1B",
+        lines=[("99213", "410.00", "0", [("CO", "197", "410.00")])],
+    )
     ingest(era([again], trace="D2"))
     first, second = Denial.objects.order_by("id")
     assert first.is_initial and not second.is_initial
@@ -150,8 +212,14 @@ def test_repeat_denial_links_to_the_first_and_is_not_initial(practice):
 @pytest.mark.django_db
 def test_a_later_835_paying_the_denied_claim_resolves_it_as_recovered(practice):
     ingest(era([AUTH_DENIAL], trace="P1"))
-    paid = claim("ACC1", "1", "410.00", "380.00", icn="ICN1C",
-                 lines=[("99213", "410.00", "380.00", [("CO", "45", "30.00")])])
+    paid = claim(
+        "ACC1",
+        "1",
+        "410.00",
+        "380.00",
+        icn="ICN1C",
+        lines=[("99213", "410.00", "380.00", [("CO", "45", "30.00")])],
+    )
     report = ingest(era([paid], trace="P2"))
     assert report.recovered == 1
     denial = Denial.objects.get()
@@ -162,17 +230,30 @@ def test_a_later_835_paying_the_denied_claim_resolves_it_as_recovered(practice):
 
 @pytest.mark.django_db
 def test_contractual_and_patient_share_are_not_denials_but_line_denials_are(practice):
-    line_denial = claim("ACC7", "1", "300.00", "100.00", icn="ICN7", lines=[
-        ("99213", "150.00", "100.00", [("CO", "45", "30.00"), ("PR", "3", "20.00")]),
-        ("97110", "150.00", "0", [("CO", "50", "150.00")]),
-    ])
+    line_denial = claim(
+        "ACC7",
+        "1",
+        "300.00",
+        "100.00",
+        icn="ICN7",
+        lines=[
+            (
+                "99213",
+                "150.00",
+                "100.00",
+                [("CO", "45", "30.00"), ("PR", "3", "20.00")],
+            ),
+            ("97110", "150.00", "0", [("CO", "50", "150.00")]),
+        ],
+    )
     ingest(era([PAID, line_denial]))
     denial = Denial.objects.get()
     assert denial.account_number == "ACC7"
     assert denial.kind == "line"
     assert denial.denied_amount == Decimal("150.00")
     assert denial.denied_lines == [
-        {"line": 2, "procedure": "97110", "amount": "150.00", "codes": ["CO-50"]}]
+        {"line": 2, "procedure": "97110", "amount": "150.00", "codes": ["CO-50"]}
+    ]
     assert denial.category.slug == "medical-necessity"
 
 
@@ -196,5 +277,7 @@ def test_ingest_era_command_prints_one_json_object_per_file(practice, tmp_path, 
 def test_ingest_era_practice_option_creates_and_uses_the_named_practice(tmp_path):
     path = tmp_path / "x.835"
     path.write_text(era([AUTH_DENIAL], npi="1000000004"))
-    call_command("ingest_era", str(path), "--practice", "New Clinic", stdout=io.StringIO())
+    call_command(
+        "ingest_era", str(path), "--practice", "New Clinic", stdout=io.StringIO()
+    )
     assert Denial.objects.get().practice.name == "New Clinic"

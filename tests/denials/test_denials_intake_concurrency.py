@@ -15,11 +15,19 @@ from tests.denials.era_text import claim, era
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_ten_concurrent_uploads_of_the_same_file_post_once(practice):
-    text = era([
-        claim(f"ACC{i}", "4", "100.00", "0", icn=f"ICN{i}",
-              lines=[("99213", "100.00", "0", [("CO", "197", "100.00")])])
-        for i in range(30)
-    ]).encode()
+    text = era(
+        [
+            claim(
+                f"ACC{i}",
+                "4",
+                "100.00",
+                "0",
+                icn=f"ICN{i}",
+                lines=[("99213", "100.00", "0", [("CO", "197", "100.00")])],
+            )
+            for i in range(30)
+        ]
+    ).encode()
     barrier = threading.Barrier(10)
     statuses, failures = [], []
 
@@ -48,20 +56,46 @@ def test_ten_concurrent_uploads_of_the_same_file_post_once(practice):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_files_with_one_trace_number_posting_at_once_never_both_post(practice):
-    a = era([claim("A1", "1", "10.00", "10.00", icn="X1", lines=[("99211", "10.00", "10.00", [])])],
-            trace="SAME").encode()
-    b = era([claim("B1", "1", "20.00", "20.00", icn="X2", lines=[("99211", "20.00", "20.00", [])])],
-            trace="SAME").encode()
+    a = era(
+        [
+            claim(
+                "A1",
+                "1",
+                "10.00",
+                "10.00",
+                icn="X1",
+                lines=[("99211", "10.00", "10.00", [])],
+            )
+        ],
+        trace="SAME",
+    ).encode()
+    b = era(
+        [
+            claim(
+                "B1",
+                "1",
+                "20.00",
+                "20.00",
+                icn="X2",
+                lines=[("99211", "20.00", "20.00", [])],
+            )
+        ],
+        trace="SAME",
+    ).encode()
     barrier = threading.Barrier(2)
     results = []
 
     def upload(data, name):
         barrier.wait()
-        results.append(era_ingest(stream=io.BytesIO(data), name=name, source="api").status)
+        results.append(
+            era_ingest(stream=io.BytesIO(data), name=name, source="api").status
+        )
         connection.close()
 
-    threads = [threading.Thread(target=upload, args=(a, "a.835")),
-               threading.Thread(target=upload, args=(b, "b.835"))]
+    threads = [
+        threading.Thread(target=upload, args=(a, "a.835")),
+        threading.Thread(target=upload, args=(b, "b.835")),
+    ]
     for t in threads:
         t.start()
     for t in threads:

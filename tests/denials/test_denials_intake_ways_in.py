@@ -13,20 +13,36 @@ from denials.models import Denial
 from remits.models import RemitFile, Remittance
 from tests.denials.era_text import claim, era
 
-DENIED = claim("ACC1", "4", "410.00", "0", icn="ICN1",
-               lines=[("99213", "410.00", "0", [("CO", "197", "410.00")])])
+DENIED = claim(
+    "ACC1",
+    "4",
+    "410.00",
+    "0",
+    icn="ICN1",
+    lines=[("99213", "410.00", "0", [("CO", "197", "410.00")])],
+)
 
 
 def upload(name, text):
-    return SimpleUploadedFile(name, text.encode(), content_type="application/octet-stream")
+    return SimpleUploadedFile(
+        name, text.encode(), content_type="application/octet-stream"
+    )
 
 
 @pytest.mark.django_db
-def test_browser_upload_of_several_files_shows_a_result_per_file(persona_client, biller):
+def test_browser_upload_of_several_files_shows_a_result_per_file(
+    persona_client, biller
+):
     client = persona_client(biller)
-    response = client.post("/intake/upload/", {"files": [
-        upload("good.835", era([DENIED])), upload("notes.txt", "not an era"),
-    ]})
+    response = client.post(
+        "/intake/upload/",
+        {
+            "files": [
+                upload("good.835", era([DENIED])),
+                upload("notes.txt", "not an era"),
+            ]
+        },
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "good.835" in html and "1 denial(s) queued" in html
@@ -42,13 +58,17 @@ def test_upload_with_no_file_is_a_clear_400(persona_client, biller):
 
 
 @pytest.mark.django_db
-def test_large_upload_posts_in_the_worker_and_the_page_polls(persona_client, biller, settings,
-                                                            django_capture_on_commit_callbacks):
+def test_large_upload_posts_in_the_worker_and_the_page_polls(
+    persona_client, biller, settings, django_capture_on_commit_callbacks
+):
     settings.ERA_ASYNC_THRESHOLD_BYTES = 10
     client = persona_client(biller)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = client.post("/intake/upload/", {"files": [upload("big.835", era([DENIED]))]},
-                               HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+        response = client.post(
+            "/intake/upload/",
+            {"files": [upload("big.835", era([DENIED]))]},
+            HTTP_X_REQUESTED_WITH="XMLHttpRequest",
+        )
     assert b"posting in the background" in response.content
     remit_file = RemitFile.objects.get()
     assert remit_file.status == "received" and not Denial.objects.exists()
@@ -63,7 +83,9 @@ def test_large_upload_posts_in_the_worker_and_the_page_polls(persona_client, bil
 @pytest.mark.django_db
 def test_api_upload_returns_one_report_per_file(persona_client, biller):
     client = persona_client(biller)
-    response = client.post("/api/v1/remits/", {"files": [upload("a.835", era([DENIED]))]})
+    response = client.post(
+        "/api/v1/remits/", {"files": [upload("a.835", era([DENIED]))]}
+    )
     assert response.status_code == 201
     (report,) = response.json()
     assert report["status"] == "posted" and report["denials"] == 1
@@ -79,15 +101,24 @@ def test_api_upload_without_files_names_the_field(persona_client, biller):
 
 
 @pytest.mark.django_db
-def test_remit_file_of_another_practice_is_404(persona_client, biller, other_practice_biller):
-    persona_client(biller).post("/api/v1/remits/", {"files": [upload("a.835", era([DENIED]))]})
+def test_remit_file_of_another_practice_is_404(
+    persona_client, biller, other_practice_biller
+):
+    persona_client(biller).post(
+        "/api/v1/remits/", {"files": [upload("a.835", era([DENIED]))]}
+    )
     remit_file = RemitFile.objects.get()
     remittance = Remittance.objects.get()
     client = persona_client(other_practice_biller)
     assert client.get(f"/remits/files/{remit_file.pk}/").status_code == 404
     assert client.get(f"/remits/remittance/{remittance.pk}/").status_code == 404
     assert client.get(f"/api/v1/remits/{remit_file.pk}/").status_code == 404
-    assert AuditEvent.objects.filter(action="denied", actor_id=other_practice_biller.pk).count() == 3
+    assert (
+        AuditEvent.objects.filter(
+            action="denied", actor_id=other_practice_biller.pk
+        ).count()
+        == 3
+    )
 
 
 @pytest.mark.django_db
@@ -96,15 +127,24 @@ def test_remittance_page_shows_claims_and_is_audited(persona_client, biller):
     client.post("/api/v1/remits/", {"files": [upload("a.835", era([DENIED]))]})
     remittance = Remittance.objects.get()
     page = client.get(f"/remits/remittance/{remittance.pk}/")
-    assert page.status_code == 200 and b"ACC1" in page.content and b"Doe, Jane" in page.content
-    assert AuditEvent.objects.filter(action="read", object_type="remittance",
-                                     object_id=str(remittance.pk)).exists()
+    assert (
+        page.status_code == 200
+        and b"ACC1" in page.content
+        and b"Doe, Jane" in page.content
+    )
+    assert AuditEvent.objects.filter(
+        action="read", object_type="remittance", object_id=str(remittance.pk)
+    ).exists()
 
 
 @pytest.mark.django_db
-def test_admin_releases_a_held_payment_to_a_practice(persona_client, admin_user, practice):
+def test_admin_releases_a_held_payment_to_a_practice(
+    persona_client, admin_user, practice
+):
     client = persona_client(admin_user)
-    client.post("/api/v1/remits/", {"files": [upload("a.835", era([DENIED], npi="1000000004"))]})
+    client.post(
+        "/api/v1/remits/", {"files": [upload("a.835", era([DENIED], npi="1000000004"))]}
+    )
     held = Remittance.objects.get(status="held_payee")
     page = client.get(f"/remits/files/{held.remit_file_id}/")
     assert b"Post to" in page.content
@@ -155,6 +195,8 @@ def test_remittance_page_explains_each_adjustment_code(persona_client, biller):
     call_command("load_codes", stdout=io.StringIO())
     client = persona_client(biller)
     client.post("/api/v1/remits/", {"files": [upload("a.835", era([DENIED]))]})
-    page = client.get(f"/remits/remittance/{Remittance.objects.get().pk}/").content.decode()
+    page = client.get(
+        f"/remits/remittance/{Remittance.objects.get().pk}/"
+    ).content.decode()
     assert 'title="Contractual Obligations — ' in page
     assert "CO-197 $410.00" in page

@@ -21,18 +21,24 @@ def test_bundled_lists_load_complete_with_retired_codes_kept():
 def test_a_newer_list_adds_and_updates_codes(tmp_path):
     call_command("load_codes", stdout=io.StringIO())
     newer = tmp_path / "newer.csv"
-    newer.write_text(HEADER + '999,CARC,A brand new reason.,,,2026-11-01,,\n'
-                     '197,CARC,"Precertification/authorization absent (reworded).",,,1995-01-01,2026-11-01,\n')
+    newer.write_text(
+        HEADER + "999,CARC,A brand new reason.,,,2026-11-01,,\n"
+        '197,CARC,"Authorization absent (reworded).",,,1995-01-01,2026-11-01,\n'
+    )
     out = io.StringIO()
     call_command("load_codes", str(newer), stdout=out)
     assert "2 codes read, 1 added, 1 updated" in out.getvalue()
-    assert ReasonCode.objects.get(kind="CARC", code="197").description.endswith("(reworded).")
+    assert ReasonCode.objects.get(kind="CARC", code="197").description.endswith(
+        "(reworded)."
+    )
 
 
 @pytest.mark.django_db
 def test_a_bad_row_names_itself_and_changes_nothing(tmp_path):
     bad = tmp_path / "bad.csv"
-    bad.write_text(HEADER + "1,CARC,Deductible,,,2026-01-01,,\n2,CARC,Coinsurance,,,01/02/2026,,\n")
+    bad.write_text(
+        HEADER + "1,CARC,Deductible,,,2026-01-01,,\n2,CARC,Coinsurance,,,01/02/2026,,\n"
+    )
     with pytest.raises(CommandError, match="row 3, column start_date: '01/02/2026'"):
         call_command("load_codes", str(bad), stdout=io.StringIO())
     assert not ReasonCode.objects.exists()

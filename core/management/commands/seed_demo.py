@@ -9,11 +9,13 @@ from core import demo
 
 
 class Command(BaseCommand):
-    help = "Create demo practices, users (biller, manager, admin) and demo work for each app."
+    help = "Create demo practices, users (biller, manager, admin) and demo work."
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--claims", type=int, default=36000,
+            "--claims",
+            type=int,
+            default=36000,
             help="Claims to generate over 24 months of demo remits (0 for none).",
         )
         parser.add_argument("--seed", type=int, default=7)

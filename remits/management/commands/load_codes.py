@@ -8,12 +8,14 @@ from remits.codes import BUNDLED_CODES, reason_codes_load
 
 class Command(BaseCommand):
     help = (
-        "Load CARC/RARC/group codes. Without a path, loads the bundled list; with one, a "
+        "Load CARC/RARC/group codes: the bundled list, or with a path, a "
         "newer official list in the same CSV layout."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", nargs="?", help="CSV file (default: the bundled list)")
+        parser.add_argument(
+            "path", nargs="?", help="CSV file (default: the bundled list)"
+        )
 
     def handle(self, *args, path=None, **options):
         source = Path(path) if path else BUNDLED_CODES
