@@ -110,7 +110,7 @@ def load(rows: int) -> tuple:
               facility_code, frequency, patient_last, patient_first, patient_id,
               insured_id, rendering_npi, rendering_name, remarks)
             SELECT i, %s, ({remit_ids})[1 + i %% {n_pay}], ({payer_ids})[1 + i %% {n_pay}],
-              i, 'B' || lpad(i::text, 9, '0'), '4', 50 + (i * 7919) %% 5000, 0, 'CI',
+              i, 'B' || lpad(i::text, 9, '0'), '4', 50 + (i::bigint * 7919) %% 5000, 0, 'CI',
               'ICN' || i, '11', '1',
               (ARRAY['Okafor','Rivera','Haddad','Osei','Tanaka','Novak'])[1 + i %% 6],
               (ARRAY['Kira','Nico','Jonah','Farid','Elena','Ruth'])[1 + (i / 6) %% 6],
@@ -200,13 +200,15 @@ def bench_pages(biller, requests: int) -> dict:
         row = open_rows.only("id", "priority")[depth]
         after = cursor_for(row, ORDERINGS["priority"])
         timed(f"queue deep page at row {depth:,}", f"/denials/?after={after}", requests)
+    other = max(20, requests // 4)
     timed("queue page 1, payer filter", "/denials/?payer="
-          + str(Denial.objects.values_list("payer_id", flat=True).first()), requests)
-    timed("queue page 1, by deadline", "/denials/?ordering=deadline", requests)
+          + str(Denial.objects.values_list("payer_id", flat=True).first()), other)
+    timed("queue page 1, by deadline", "/denials/?ordering=deadline", other)
+    timed("queue page 1, by amount", "/denials/?ordering=amount", other)
     row = Denial.objects.filter(appeal_deadline__isnull=False).order_by(
         "appeal_deadline", "id").only("id", "appeal_deadline")[total // 2]
     timed("queue deep page by deadline", "/denials/?ordering=deadline&after="
-          + cursor_for(row, ORDERINGS["deadline"]), requests)
+          + cursor_for(row, ORDERINGS["deadline"]), other)
     from django.core.cache import cache
 
     summary_times = []

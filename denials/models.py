@@ -233,6 +233,17 @@ class Denial(models.Model):
                 condition=models.Q(status__in=["new", "in_progress", "appealed",
                                                "corrected_sent", "pending_payer"]),
             ),
+            # The queue sorted by deadline (soonest first) and by amount (largest first).
+            models.Index(
+                fields=["practice", "appeal_deadline", "id"], name="denial_open_deadline",
+                condition=models.Q(status__in=["new", "in_progress", "appealed",
+                                               "corrected_sent", "pending_payer"]),
+            ),
+            models.Index(
+                fields=["practice", "-denied_amount", "-id"], name="denial_open_amount",
+                condition=models.Q(status__in=["new", "in_progress", "appealed",
+                                               "corrected_sent", "pending_payer"]),
+            ),
             # "Next denial": the best unassigned open item.
             models.Index(
                 fields=["-priority", "-id"], name="denial_next_unassigned",
