@@ -25,7 +25,9 @@ class Practice(TimeStampedModel):
         "NPIs",
         default=list,
         blank=True,
-        help_text="Group and individual NPIs that appear as payee on its remits.",
+        help_text=(
+            "Group and individual NPIs that appear as payee on this practice's remits."
+        ),
     )
 
     class Meta:

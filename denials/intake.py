@@ -280,40 +280,34 @@ def _header_summary(header: x12.RemittanceHeader) -> dict:
     }
 
 
+def _adjustments_text(adjustments) -> str:
+    return ",".join(f"{a.group}{a.reason}={a.amount}" for a in adjustments)
+
+
 def _fingerprint(claim: x12.Claim) -> bytes:
     """What makes a claim's content, without its position in the file."""
-    lines = [
-        (
-            ln.procedure_code,
-            ln.modifiers,
-            ln.charge,
-            ln.paid,
-            ln.units,
-            ln.service_date,
-            ln.adjustments,
-            ln.remarks,
-            ln.control_number,
-        )
-        for ln in claim.lines
+    parts = [
+        claim.account_number,
+        claim.status,
+        str(claim.charge),
+        str(claim.paid),
+        str(claim.patient_responsibility),
+        claim.payer_claim_number,
+        claim.frequency,
+        claim.patient_last,
+        claim.patient_first,
+        claim.insured_id,
+        str(claim.statement_from),
+        ",".join(claim.remarks),
+        _adjustments_text(claim.adjustments),
     ]
-    return repr(
-        (
-            claim.account_number,
-            claim.status,
-            claim.charge,
-            claim.paid,
-            claim.patient_responsibility,
-            claim.payer_claim_number,
-            claim.frequency,
-            claim.patient_last,
-            claim.patient_first,
-            claim.insured_id,
-            claim.statement_from,
-            claim.adjustments,
-            claim.remarks,
-            lines,
+    for ln in claim.lines:
+        parts.append(
+            f"{ln.procedure_code}:{':'.join(ln.modifiers)}|{ln.charge}|{ln.paid}|"
+            f"{ln.units}|{ln.service_date}|{ln.control_number}|{','.join(ln.remarks)}|"
+            + _adjustments_text(ln.adjustments)
         )
-    ).encode()
+    return "\x1f".join(parts).encode()
 
 
 def _post_one(

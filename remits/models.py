@@ -276,6 +276,12 @@ class ClaimPayment(models.Model):
             models.Index(
                 fields=["practice", "account_number"], name="claim_practice_account"
             ),
+            # Reversals still waiting for the payment they take back (usually none).
+            models.Index(
+                fields=["payer", "payer_claim_number"],
+                condition=models.Q(status_code="22", reverses__isnull=True),
+                name="claim_unlinked_reversal",
+            ),
         ]
 
     def __str__(self) -> str:

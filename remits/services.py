@@ -353,14 +353,17 @@ def reversals_link(*, rows: Sequence[ClaimRows]) -> int:
                 )
                 ClaimPayment.objects.filter(pk=rev.pk).update(reverses_id=match[0].pk)
                 linked += 1
-    if originals:
+    # Reversals that arrived before their payment: usually none, so ask that first.
+    waiting_reversals = ClaimPayment.objects.filter(
+        status_code="22",
+        reverses__isnull=True,
+        payer_id__in={c.payer_id for c in originals},
+    )
+    if originals and waiting_reversals.exists():
         icns = {c.payer_claim_number for c in originals if c.payer_claim_number}
-        waiting = ClaimPayment.objects.filter(
-            status_code="22",
-            reverses__isnull=True,
-            payer_claim_number__in=icns,
-            payer_id__in={c.payer_id for c in originals},
-        ).exclude(pk__in=[r.claim.pk for r in rows])
+        waiting = waiting_reversals.filter(payer_claim_number__in=icns).exclude(
+            pk__in=[r.claim.pk for r in rows]
+        )
         by_key = {
             (w.payer_id, w.payer_claim_number, w.account_number, -w.charge): w
             for w in waiting
