@@ -14,7 +14,8 @@ builds every rollup, then measures:
   * a rollup refresh after a 10,000-claim ingest into one practice's current month
     (the refresh the ingest triggers: that practice-month, recomputed from raw rows).
 The database must be a throwaway one: the script migrates it and deletes its claims.
-`--skip-load` reuses data loaded by an earlier run.
+`--skip-load` reuses data loaded by an earlier run; `--skip-rebuild` also reuses its
+rollups (only after a run of the same code has rebuilt them).
 """
 
 from __future__ import annotations
@@ -300,6 +301,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--ingest", type=int, default=10_000)
     parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--skip-rebuild", action="store_true")
     args = parser.parse_args()
     setup_django(args.database_url)
     from django.core.management import call_command
@@ -313,7 +315,10 @@ def main() -> None:
         )
     from prevention.services import rollups_refresh
 
-    months, full = timed("full rollup rebuild", lambda: rollups_refresh())
+    if args.skip_rebuild:
+        months, full = 0, 0.0
+    else:
+        months, full = timed("full rollup rebuild", lambda: rollups_refresh())
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM remits_claimpayment")
         n_claims = cursor.fetchone()[0]

@@ -6,7 +6,43 @@ from django.db import models
 MONEY = {"max_digits": 14, "decimal_places": 2, "default": 0}
 
 
-class MonthlyRollup(models.Model):
+class Measures(models.Model):
+    """The additive measures every rollup row carries (counts and sums only)."""
+
+    # Claims (rows without a category).
+    claims_adjudicated = models.PositiveIntegerField(default=0)
+    claims_paid_first_pass = models.PositiveIntegerField(default=0)
+    charges = models.DecimalField(**MONEY)
+    payments = models.DecimalField(**MONEY)
+    contractual_adjustments = models.DecimalField(**MONEY)
+    # Denials (rows with a category).
+    denials = models.PositiveIntegerField(default=0)
+    denied_amount = models.DecimalField(**MONEY)
+    recovered_amount = models.DecimalField(**MONEY)
+    written_off_amount = models.DecimalField(**MONEY)
+    # Initial denials: a claim's first denial, duplicates (CARC 18) left out.
+    initial_denials = models.PositiveIntegerField(default=0)
+    initial_denied_amount = models.DecimalField(**MONEY)
+    initial_recovered_amount = models.DecimalField(**MONEY)
+    duplicate_denials = models.PositiveIntegerField(default=0)
+    appealed = models.PositiveIntegerField(default=0)
+    appealed_amount = models.DecimalField(**MONEY)
+    appeals_overturned = models.PositiveIntegerField(default=0)
+    appeals_overturned_amount = models.DecimalField(**MONEY)
+    worked = models.PositiveIntegerField(default=0)
+    worked_within_7_days = models.PositiveIntegerField(default=0)
+    days_to_appeal_sum = models.DecimalField(max_digits=14, decimal_places=4, default=0)
+    days_to_appeal_count = models.PositiveIntegerField(default=0)
+    days_to_resolution_sum = models.DecimalField(
+        max_digits=14, decimal_places=4, default=0
+    )
+    days_to_resolution_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class MonthlyRollup(Measures):
     """Additive monthly measures at (practice, month, payer, category, cause, NPI).
 
     A month is the month of the remittance's payment (or production) date, for
@@ -43,34 +79,6 @@ class MonthlyRollup(models.Model):
     )
     rendering_npi = models.CharField(max_length=20, blank=True)
 
-    # Claims (rows without a category).
-    claims_adjudicated = models.PositiveIntegerField(default=0)
-    claims_paid_first_pass = models.PositiveIntegerField(default=0)
-    charges = models.DecimalField(**MONEY)
-    payments = models.DecimalField(**MONEY)
-    contractual_adjustments = models.DecimalField(**MONEY)
-    # Denials (rows with a category).
-    denials = models.PositiveIntegerField(default=0)
-    denied_amount = models.DecimalField(**MONEY)
-    recovered_amount = models.DecimalField(**MONEY)
-    written_off_amount = models.DecimalField(**MONEY)
-    # Initial denials: a claim's first denial, duplicates (CARC 18) left out.
-    initial_denials = models.PositiveIntegerField(default=0)
-    initial_denied_amount = models.DecimalField(**MONEY)
-    initial_recovered_amount = models.DecimalField(**MONEY)
-    duplicate_denials = models.PositiveIntegerField(default=0)
-    appealed = models.PositiveIntegerField(default=0)
-    appealed_amount = models.DecimalField(**MONEY)
-    appeals_overturned = models.PositiveIntegerField(default=0)
-    appeals_overturned_amount = models.DecimalField(**MONEY)
-    worked = models.PositiveIntegerField(default=0)
-    worked_within_7_days = models.PositiveIntegerField(default=0)
-    days_to_appeal_sum = models.DecimalField(max_digits=14, decimal_places=4, default=0)
-    days_to_appeal_count = models.PositiveIntegerField(default=0)
-    days_to_resolution_sum = models.DecimalField(
-        max_digits=14, decimal_places=4, default=0
-    )
-    days_to_resolution_count = models.PositiveIntegerField(default=0)
     refreshed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -88,6 +96,80 @@ MEASURES = [
     for f in MonthlyRollup._meta.local_fields
     if isinstance(f, models.PositiveIntegerField | models.DecimalField)
 ]
+
+
+class MonthlySummary(Measures):
+    """The fine rollup of a practice-month summed along one dimension at a time.
+
+    Per practice-month: one `total` row, one row per payer, per category, per root
+    cause and per rendering NPI, each the sum of that practice-month's MonthlyRollup
+    rows with that key (the column of the dimension is set; the others are empty).
+    It is rewritten with the fine rows in the same transaction, so it always equals
+    their sums. The dashboard reads it whenever no payer is chosen: 24 months of
+    every practice are then a few thousand rows instead of the fine table's 100,000+.
+    """
+
+    class Dimension(models.TextChoices):
+        # The whole practice-month (the monthly trend and the totals).
+        TOTAL = "total", "Total"
+        # One payer (the payer breakdown; an empty payer is "unknown payer").
+        PAYER = "payer", "Payer"
+        # One denial category (the empty category carries the claims' measures).
+        CATEGORY = "category", "Category"
+        # One root cause (the empty root cause carries the claims' measures).
+        ROOT_CAUSE = "root_cause", "Root cause"
+        # One rendering provider NPI.
+        PROVIDER = "provider", "Rendering provider"
+
+    practice = models.ForeignKey(
+        "core.Practice", on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField(help_text="First day of the month.")
+    dimension = models.CharField(max_length=12, choices=Dimension.choices)
+    payer = models.ForeignKey(
+        "remits.Payer",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    category = models.ForeignKey(
+        "denials.Category",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    root_cause = models.ForeignKey(
+        "denials.Category",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    rendering_npi = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        indexes = [
+            # The dashboard without a payer: the user's practices over a month range.
+            models.Index(
+                fields=["practice", "month", "dimension"],
+                name="summary_practice_month",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practice_id} {self.month:%Y-%m} {self.dimension}"
+
+
+# Which key column each summary dimension sets.
+SUMMARY_KEYS: dict[str, str | None] = {
+    MonthlySummary.Dimension.TOTAL: None,
+    MonthlySummary.Dimension.PAYER: "payer_id",
+    MonthlySummary.Dimension.CATEGORY: "category_id",
+    MonthlySummary.Dimension.ROOT_CAUSE: "root_cause_id",
+    MonthlySummary.Dimension.PROVIDER: "rendering_npi",
+}
 
 
 class ActionItem(models.Model):

@@ -31,7 +31,7 @@ from denials import classification
 from denials.models import AdjustmentRule, Denial
 from remits.models import Adjustment, ClaimPayment, Remittance
 
-from .models import MonthlyRollup
+from .models import MEASURES, SUMMARY_KEYS, MonthlyRollup, MonthlySummary
 
 POSTED = [Remittance.Status.POSTED, Remittance.Status.POSTED_WITH_WARNINGS]
 PAID_STATUSES = ["1", "2", "3", "19", "20", "21"]
@@ -236,3 +236,27 @@ def compute_rows(
         target.days_to_resolution_sum = _days(r["resolution_days"])
         target.days_to_resolution_count = r["resolution_n"]
     return list(rows.values())
+
+
+def summarize(rows: Iterable[MonthlyRollup]) -> list[MonthlySummary]:
+    """The summary rows of fine rollup rows: their sums per dimension and key.
+
+    Exact (Decimal) sums in Python of what `compute_rows` just produced, so the
+    summary of a practice-month always equals its fine rows.
+    """
+    out: dict[tuple, MonthlySummary] = {}
+    for r in rows:
+        for dimension, column in SUMMARY_KEYS.items():
+            value = getattr(r, column) if column else None
+            key = (r.practice_id, r.month, dimension, value)
+            target = out.get(key)
+            if target is None:
+                target = out[key] = MonthlySummary(
+                    practice_id=r.practice_id,
+                    month=r.month,
+                    dimension=dimension,
+                    **({column: value} if column else {}),
+                )
+            for m in MEASURES:
+                setattr(target, m, getattr(target, m) + getattr(r, m))
+    return list(out.values())

@@ -16,7 +16,13 @@ from core.tenancy import request_practice_ids, user_practice_roles
 from denials.models import Denial, QueueSettings
 
 from . import metrics
-from .models import MEASURES, ActionItem, MonthlyRollup
+from .models import (
+    MEASURES,
+    SUMMARY_KEYS,
+    ActionItem,
+    MonthlyRollup,
+    MonthlySummary,
+)
 from .rollups import month_start, next_month
 
 MAX_MONTHS = 24
@@ -70,6 +76,57 @@ def rollup_rows(
     return qs.filter(**scope.extra)
 
 
+def summary_rows(scope: Scope) -> QuerySet[MonthlySummary]:
+    """The scope's summary rows; only for a scope without payer (see uses_summary)."""
+    return MonthlySummary.objects.filter(
+        practice_id__in=scope.practice_ids,
+        month__gte=scope.month_from,
+        month__lte=scope.month_to,
+    )
+
+
+def uses_summary(scope: Scope) -> bool:
+    """Without a payer the summary holds every sum the dashboard needs.
+
+    Its rows sum the fine rows along one dimension each, so they answer "per month",
+    "per payer", "per category"… but not "per category for this payer": a scope with
+    a payer (or another filter) reads the fine rows, which that filter makes few.
+    """
+    return scope.payer_id is None and not scope.extra
+
+
+TOTAL = MonthlySummary.Dimension.TOTAL
+KEY_COLUMNS = [c for c in SUMMARY_KEYS.values() if c]
+
+
+def _summary_months(scope: Scope) -> dict[date, dict]:
+    """Summed measures per month from the summary's total rows."""
+    rows = summary_rows(scope).filter(dimension=TOTAL)
+    return {
+        r.pop("month"): r for r in rows.values("month").annotate(**_sums()).order_by()
+    }
+
+
+def _summary_sums(scope: Scope) -> dict[str, dict]:
+    """grouped_sums from the summary: one query for the months, one for the rest."""
+    result: dict[str, dict] = {name: {} for name in GROUPINGS}
+    result["month"] = _summary_months(scope)
+    for r in (
+        summary_rows(scope)
+        .exclude(dimension=TOTAL)
+        .values("dimension", *KEY_COLUMNS)
+        .annotate(**_sums())
+        .order_by()
+    ):
+        dimension = r.pop("dimension")
+        keys = {c: r.pop(c) for c in KEY_COLUMNS}
+        key = keys[SUMMARY_KEYS[dimension]]
+        if dimension == MonthlySummary.Dimension.PROVIDER:
+            key = key or ""
+        result[dimension][key] = r
+    return result
+
+
 def _sums():
     return {
         name: Coalesce(Sum(name), 0)
@@ -101,11 +158,15 @@ GROUPINGS = {
 
 
 def grouped_sums(scope: Scope) -> dict[str, dict]:
-    """Summed measures per month, payer, category, root cause and NPI, in one pass.
+    """Summed measures per month, payer, category, root cause and NPI.
 
-    On PostgreSQL one GROUPING SETS query reads the scope's rollup rows once; elsewhere
-    (SQLite) one aggregate query per grouping gives the same sums.
+    Without a payer they come from the summary (a few rows per practice-month). With
+    one, from the fine rows of that payer: on PostgreSQL one GROUPING SETS query
+    reads them once; elsewhere (SQLite) one aggregate query per grouping gives the
+    same sums.
     """
+    if uses_summary(scope):
+        return _summary_sums(scope)
     result: dict[str, dict] = {name: {} for name in GROUPINGS}
     if connection.vendor == "postgresql":
         columns = ", ".join(f'COALESCE(SUM("{m}"), 0) AS "{m}"' for m in MEASURES)
@@ -149,6 +210,18 @@ def _add(into: dict, row: dict) -> None:
 
 def prior_claims(scope: Scope) -> dict[date, int]:
     """Claims adjudicated in the three months before the scope (HFMA denominators)."""
+    if uses_summary(scope):
+        prior = MonthlySummary.objects.filter(
+            practice_id__in=scope.practice_ids,
+            month__gte=add_months(scope.month_from, -3),
+            month__lt=scope.month_from,
+            dimension=TOTAL,
+        )
+        return dict(
+            prior.values("month")
+            .annotate(n=Sum("claims_adjudicated"))
+            .values_list("month", "n")
+        )
     prior = MonthlyRollup.objects.filter(
         practice_id__in=scope.practice_ids,
         month__gte=add_months(scope.month_from, -3),
@@ -186,6 +259,8 @@ def monthly_from(scope: Scope, by_month: dict, *, cost: Decimal) -> list[dict]:
 
 def monthly(scope: Scope) -> list[dict]:
     """One dict per month of the scope: the summed measures and every KPI."""
+    if uses_summary(scope):
+        return monthly_from(scope, _summary_months(scope), cost=cost_per_rework())
     by_month = {
         r.pop("month"): r
         for r in rollup_rows(scope).values("month").annotate(**_sums()).order_by()
@@ -208,7 +283,10 @@ def dashboard(scope: Scope) -> dict:
 
 
 def totals(scope: Scope) -> dict:
-    sums = rollup_rows(scope).aggregate(**_sums())
+    if uses_summary(scope):
+        sums = summary_rows(scope).filter(dimension=TOTAL).aggregate(**_sums())
+    else:
+        sums = rollup_rows(scope).aggregate(**_sums())
     return {**sums, **metrics.kpis(sums, cost_per_rework=cost_per_rework())}
 
 

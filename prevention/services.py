@@ -11,7 +11,7 @@ from core.models import Practice
 from denials.models import Category
 
 from . import rollups
-from .models import ActionItem, MonthlyRollup
+from .models import ActionItem, MonthlyRollup, MonthlySummary
 
 logger = logging.getLogger(__name__)
 
@@ -24,8 +24,10 @@ def rollups_refresh(
     """Recompute the rollups of the given practices and months from raw rows.
 
     None means every practice / every month on record. Each practice-month is deleted
-    and re-inserted in its own transaction, so readers see either the old or the new
-    numbers of a month, never a half. Returns how many practice-months were refreshed.
+    and re-inserted in its own transaction, its fine rows and their summary together,
+    so readers see either the old or the new numbers of a month, never a half, and
+    the summary always equals the fine rows. Returns how many practice-months were
+    refreshed.
     """
     practice_ids = None if practice_ids is None else sorted(set(practice_ids))
     wanted = None if months is None else {rollups.month_start(m) for m in months}
@@ -37,6 +39,12 @@ def rollups_refresh(
         existing = existing.filter(month__in=wanted)
     keys = {k for k in by_month if wanted is None or k[1] in wanted}
     keys |= set(existing.values_list("practice_id", "month").distinct())
+    summarized = MonthlySummary.objects.all()
+    if practice_ids is not None:
+        summarized = summarized.filter(practice_id__in=practice_ids)
+    if wanted is not None:
+        summarized = summarized.filter(month__in=wanted)
+    keys |= set(summarized.values_list("practice_id", "month").distinct())
     if wanted is not None and practice_ids is not None:
         keys |= {(p, m) for p in practice_ids for m in wanted}
     for practice_id, month in sorted(keys):
@@ -53,8 +61,11 @@ def _refresh_one(*, practice_id: int, month: date, remittance_ids: list[int]) ->
     rows = rollups.compute_rows(
         practice_id=practice_id, month=month, remittance_ids=remittance_ids
     )
+    # The summary is rewritten with the fine rows, in the same transaction.
     MonthlyRollup.objects.filter(practice_id=practice_id, month=month).delete()
+    MonthlySummary.objects.filter(practice_id=practice_id, month=month).delete()
     MonthlyRollup.objects.bulk_create(rows, batch_size=2000)
+    MonthlySummary.objects.bulk_create(rollups.summarize(rows), batch_size=2000)
 
 
 # Action items -----------------------------------------------------------------------

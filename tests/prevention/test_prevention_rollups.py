@@ -169,7 +169,10 @@ def test_refresh_of_a_month_without_claims_any_more_empties_it(practice):
 
 
 def recompute_from_raw(practice_ids) -> dict:
-    """An independent, row-by-row recompute in Python (no aggregate queries)."""
+    """An independent, row-by-row recompute in Python (no aggregate queries).
+
+    Keyed (practice, month, payer, category, root cause, NPI), the fine rollup grain.
+    """
     contractual = {
         ("CO", "45"),
         ("CO", "253"),
@@ -188,6 +191,7 @@ def recompute_from_raw(practice_ids) -> dict:
             c.practice_id,
             c.remittance.payment_date.replace(day=1),
             c.payer_id,
+            None,
             None,
             c.rendering_npi,
         )
@@ -218,6 +222,7 @@ def recompute_from_raw(practice_ids) -> dict:
             d.claim.remittance.payment_date.replace(day=1),
             d.payer_id,
             d.category_id,
+            d.root_cause_id,
             d.rendering_npi,
         )
         row = out[key]
@@ -244,13 +249,12 @@ def recompute_from_raw(practice_ids) -> dict:
     return out
 
 
-@pytest.mark.django_db
-def test_rollups_equal_a_recompute_from_raw_rows(practice, other_practice):
-    # Given three months of random claims and denials in two practices, three payers
+def build_random_months(practices) -> None:
+    """Three months of random claims and denials per practice, three payers."""
     rng = random.Random(42)
     payers = [f.payer(n) for n in ("Acme Health", "Beacon Care", "Summit Plan")]
     slugs = ["eligibility", "authorization", "coding", "duplicate", "timely-filing"]
-    for practice_ in (practice, other_practice):
+    for practice_ in practices:
         for month in (1, 2, 3):
             for payer in payers:
                 remit = f.remittance(
@@ -297,12 +301,26 @@ def test_rollups_equal_a_recompute_from_raw_rows(practice, other_practice):
                             frequency=rng.choice(["1", "1", "7"]),
                             adjustments=[("CO", "45", str(contractual))],
                         )
+
+
+@pytest.mark.django_db
+def test_rollups_equal_a_recompute_from_raw_rows(practice, other_practice):
+    # Given three months of random claims and denials in two practices, three payers
+    build_random_months([practice, other_practice])
     # When every rollup refreshes
     rollups_refresh()
-    # Then each (practice, month, payer, category, NPI) cell equals the raw recompute
+    # Then each (practice, month, payer, category, cause, NPI) cell equals the raw
+    # recompute
     expected = recompute_from_raw([practice.pk, other_practice.pk])
     actual = {
-        (r.practice_id, r.month, r.payer_id, r.category_id, r.rendering_npi): r
+        (
+            r.practice_id,
+            r.month,
+            r.payer_id,
+            r.category_id,
+            r.root_cause_id,
+            r.rendering_npi,
+        ): r
         for r in MonthlyRollup.objects.all()
     }
     assert set(actual) == set(expected)
