@@ -10,7 +10,8 @@ Loads `--claims` claims over 24 months (12% denied, one CAS per claim, denials w
 mix of work states) straight into PostgreSQL with INSERT ... SELECT generate_series,
 builds every rollup, then measures:
   * the dashboard (GET /prevention/, server time in-process through the full middleware
-    stack) for a manager of every practice, over several filter sets; p50/p95;
+    stack) for a manager of every practice, over several filter sets; p50/p95, and
+    the range of each filter set;
   * a rollup refresh after a 10,000-claim ingest into one practice's current month
     (the refresh the ingest triggers: that practice-month, recomputed from raw rows).
 The database must be a throwaway one: the script migrates it and deletes its claims.
@@ -138,7 +139,8 @@ def load(*, claims: int, practices: int) -> None:
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE prevention_monthlyrollup, denials_denialevent, denials_denial,"
+            "TRUNCATE prevention_monthlyrollup, prevention_monthlysummary,"
+            " denials_denialevent, denials_denial,"
             " remits_adjustment, remits_serviceline, remits_claimpayment,"
             " remits_remittance, remits_remitfile CASCADE"
         )
@@ -213,26 +215,42 @@ def measure_dashboard(*, rounds: int) -> dict:
     client.force_login(User.objects.get(username="bench_manager"))
     practice = Practice.objects.filter(name__startswith="Bench").order_by("pk").first()
     payer = Payer.objects.filter(identifier="BENCH3").first()
-    queries = [
-        {},  # every practice, last 12 months
-        {"month_from": "", "month_to": ""},
-        {"practice": practice.pk},
-        {"payer": payer.pk},
-        {"practice": practice.pk, "payer": payer.pk},
-    ]
     from datetime import date
 
     today = date.today()
     start = date(today.year - 2, today.month, 1)
-    queries.append({"month_from": f"{start:%Y-%m}", "month_to": f"{today:%Y-%m}"})
+    queries = [
+        ("default: last 12 months", {}),
+        ("empty month fields (12 months)", {"month_from": "", "month_to": ""}),
+        ("one practice, 12 months", {"practice": practice.pk}),
+        ("one payer, 12 months", {"payer": payer.pk}),
+        ("one practice and payer", {"practice": practice.pk, "payer": payer.pk}),
+        (
+            "24 months, all practices",
+            {"month_from": f"{start:%Y-%m}", "month_to": f"{today:%Y-%m}"},
+        ),
+        (
+            "24 months, one payer",
+            {
+                "month_from": f"{start:%Y-%m}",
+                "month_to": f"{today:%Y-%m}",
+                "payer": payer.pk,
+            },
+        ),
+    ]
     client.get("/prevention/")  # warm caches and connections
     times = []
+    per_query: dict[str, list[float]] = {label: [] for label, _ in queries}
     for _ in range(rounds):
-        for q in queries:
+        for label, q in queries:
             t0 = time.perf_counter()
             response = client.get("/prevention/", q)
-            times.append((time.perf_counter() - t0) * 1000)
+            elapsed = (time.perf_counter() - t0) * 1000
+            times.append(elapsed)
+            per_query[label].append(elapsed)
             assert response.status_code == 200, response.status_code
+    for label, values in per_query.items():
+        print(f"  {label}: {min(values):.0f}–{max(values):.0f} ms", flush=True)
     return {
         "n": len(times),
         "p50": statistics.median(times),
@@ -319,6 +337,11 @@ def main() -> None:
         months, full = 0, 0.0
     else:
         months, full = timed("full rollup rebuild", lambda: rollups_refresh())
+        with connection.cursor() as cursor:
+            # What autovacuum does soon after a rebuild; fresh statistics for the planner.
+            cursor.execute(
+                "ANALYZE prevention_monthlyrollup, prevention_monthlysummary"
+            )
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM remits_claimpayment")
         n_claims = cursor.fetchone()[0]
@@ -326,8 +349,11 @@ def main() -> None:
         n_denials = cursor.fetchone()[0]
         cursor.execute("SELECT count(*) FROM prevention_monthlyrollup")
         n_rollups = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM prevention_monthlysummary")
+        n_summary = cursor.fetchone()[0]
     print(
         f"claims {n_claims:,}, denials {n_denials:,}, rollup rows {n_rollups:,}, "
+        f"summary rows {n_summary:,}, "
         f"practice-months {months}, full rebuild {full:.1f} s"
     )
     d = measure_dashboard(rounds=args.rounds)

@@ -9,7 +9,7 @@ from core.models import Practice, User
 from denials.models import Category
 from remits.models import Payer
 
-from .models import ActionItem, MonthlyRollup
+from .models import ActionItem, MonthlySummary
 from .rollups import month_start
 from .selectors import MAX_MONTHS, add_months
 
@@ -51,12 +51,14 @@ class ScopeForm(forms.Form):
     def __init__(self, *args, practice_ids: list[int], **kwargs):
         super().__init__(*args, **kwargs)
         self.practice_ids = practice_ids
-        # Only payers that appear in the user's own numbers.
+        # Only payers that appear in the user's own numbers (the summary's payer rows:
+        # a few per practice-month, where the fine rollup has hundreds).
         self.fields["payer"].queryset = Payer.objects.filter(
             canonical__isnull=True,
-            pk__in=MonthlyRollup.objects.filter(practice_id__in=practice_ids)
-            .values("payer_id")
-            .distinct(),
+            pk__in=MonthlySummary.objects.filter(
+                practice_id__in=practice_ids,
+                dimension=MonthlySummary.Dimension.PAYER,
+            ).values("payer_id"),
         )
         practices = Practice.objects.filter(pk__in=practice_ids).order_by("name")
         self.fields["practice"].choices = [("", "All my practices")] + [
