@@ -60,9 +60,15 @@ def load(rows: int) -> tuple:
     from remits.models import Payer, RemitFile, Remittance
 
     call_command("migrate", verbosity=0)
-    if not connection.cursor().execute("select 1 from remits_reasoncode limit 1").fetchone():
+    if (
+        not connection.cursor()
+        .execute("select 1 from remits_reasoncode limit 1")
+        .fetchone()
+    ):
         call_command("load_codes", verbosity=0)
-    practice = practice_upsert(name="Bench Practice", tin="699999999", npis=["1999999999"])
+    practice = practice_upsert(
+        name="Bench Practice", tin="699999999", npis=["1999999999"]
+    )
     billers = []
     for i in range(20):
         user = user_upsert(username=f"bench{i}", password="bench-password-123")
@@ -73,25 +79,44 @@ def load(rows: int) -> tuple:
             "TRUNCATE denials_denialevent, denials_denial, remits_adjustment,"
             " remits_serviceline, remits_claimpayment CASCADE"
         )
-    classes = ["medicare", "medicaid", "commercial", "unitedhealthcare",
-               "medicare_advantage", "commercial", "commercial", "unknown"]
+    classes = [
+        "medicare",
+        "medicaid",
+        "commercial",
+        "unitedhealthcare",
+        "medicare_advantage",
+        "commercial",
+        "commercial",
+        "unknown",
+    ]
     payers = [
         Payer.objects.get_or_create(
-            identifier=f"BENCH{i}", defaults={"name": f"Bench Payer {i}",
-                                              "payer_class": cls})[0]
+            identifier=f"BENCH{i}",
+            defaults={"name": f"Bench Payer {i}", "payer_class": cls},
+        )[0]
         for i, cls in enumerate(classes)
     ]
     remittances = []
     for i, payer in enumerate(payers):
         remit_file, _ = RemitFile.objects.get_or_create(
             sha256=f"{i:064d}",
-            defaults={"original_name": f"bench{i}.835", "size": 1, "stored_path": "x",
-                      "source": "command"},
+            defaults={
+                "original_name": f"bench{i}.835",
+                "size": 1,
+                "stored_path": "x",
+                "source": "command",
+            },
         )
         remittance, _ = Remittance.objects.get_or_create(
-            remit_file=remit_file, sequence=1,
-            defaults={"practice": practice, "payer": payer, "status": "posted",
-                      "content_hash": f"{i:064d}", "trace_number": f"BENCH{i}"},
+            remit_file=remit_file,
+            sequence=1,
+            defaults={
+                "practice": practice,
+                "payer": payer,
+                "status": "posted",
+                "content_hash": f"{i:064d}",
+                "trace_number": f"BENCH{i}",
+            },
         )
         remittances.append(remittance)
     categories = list(Category.objects.values_list("pk", flat=True))
@@ -109,8 +134,9 @@ def load(rows: int) -> tuple:
               status_code, charge, paid, filing_indicator, payer_claim_number,
               facility_code, frequency, patient_last, patient_first, patient_id,
               insured_id, rendering_npi, rendering_name, remarks)
-            SELECT i, %s, ({remit_ids})[1 + i %% {n_pay}], ({payer_ids})[1 + i %% {n_pay}],
-              i, 'B' || lpad(i::text, 9, '0'), '4', 50 + (i::bigint * 7919) %% 5000, 0, 'CI',
+            SELECT i, %s, ({remit_ids})[1 + i %% {n_pay}],
+              ({payer_ids})[1 + i %% {n_pay}], i, 'B' || lpad(i::text, 9, '0'), '4',
+              50 + (i::bigint * 7919) %% 5000, 0, 'CI',
               'ICN' || i, '11', '1',
               (ARRAY['Okafor','Rivera','Haddad','Osei','Tanaka','Novak'])[1 + i %% 6],
               (ARRAY['Kira','Nico','Jonah','Farid','Elena','Ruth'])[1 + (i / 6) %% 6],
@@ -127,11 +153,13 @@ def load(rows: int) -> tuple:
               billed_amount, denied_amount, recovered_amount, written_off_amount, codes,
               group_code, carc, rarc, denied_lines, reason, category_id, root_cause_id,
               root_cause_confirmed, is_initial, excluded_from_rates, status,
-              resolution_note, no_appeal_rights, deadline_note, priority, priority_parts,
+              resolution_note, no_appeal_rights, deadline_note, priority,
+              priority_parts,
               priority_explanation, write_off_review, was_appealed)
             SELECT c.id, c.practice_id, c.payer_id, c.id, c.account_number,
               c.payer_claim_number, c.patient_last || ', ' || c.patient_first, '',
-              DATE '2026-06-01' + (c.id %% 150)::int, DATE '2026-07-01' + (c.id %% 150)::int,
+              DATE '2026-06-01' + (c.id %% 150)::int,
+              DATE '2026-07-01' + (c.id %% 150)::int,
               now() - ((c.id %% 60) || ' days')::interval, 'full', c.charge, c.charge,
               0, 0, jsonb_build_array('CO-' || ({carcs})[1 + c.id %% 10]), 'CO',
               ({carcs})[1 + c.id %% 10], '', '[]', 'bench denial',
@@ -194,21 +222,32 @@ def bench_pages(biller, requests: int) -> dict:
 
     timed("queue page 1 (priority)", "/denials/", requests)
     open_rows = Denial.objects.filter(status__in=Denial.OPEN_STATUSES).order_by(
-        "-priority", "-id")
+        "-priority", "-id"
+    )
     total = open_rows.count()
     for depth in (total // 2, total - 100):
         row = open_rows.only("id", "priority")[depth]
         after = cursor_for(row, ORDERINGS["priority"])
         timed(f"queue deep page at row {depth:,}", f"/denials/?after={after}", requests)
     other = max(20, requests // 4)
-    timed("queue page 1, payer filter", "/denials/?payer="
-          + str(Denial.objects.values_list("payer_id", flat=True).first()), other)
+    timed(
+        "queue page 1, payer filter",
+        "/denials/?payer="
+        + str(Denial.objects.values_list("payer_id", flat=True).first()),
+        other,
+    )
     timed("queue page 1, by deadline", "/denials/?ordering=deadline", other)
     timed("queue page 1, by amount", "/denials/?ordering=amount", other)
-    row = Denial.objects.filter(appeal_deadline__isnull=False).order_by(
-        "appeal_deadline", "id").only("id", "appeal_deadline")[total // 2]
-    timed("queue deep page by deadline", "/denials/?ordering=deadline&after="
-          + cursor_for(row, ORDERINGS["deadline"]), other)
+    row = (
+        Denial.objects.filter(appeal_deadline__isnull=False)
+        .order_by("appeal_deadline", "id")
+        .only("id", "appeal_deadline")[total // 2]
+    )
+    timed(
+        "queue deep page by deadline",
+        "/denials/?ordering=deadline&after=" + cursor_for(row, ORDERINGS["deadline"]),
+        other,
+    )
     from django.core.cache import cache
 
     summary_times = []
@@ -282,18 +321,24 @@ def main() -> None:
         from core.models import User
 
         if args.skip_load:
-            billers = list(User.objects.filter(username__startswith="bench").order_by("pk"))
+            billers = list(
+                User.objects.filter(username__startswith="bench").order_by("pk")
+            )
         else:
             _, billers, loaded = load(args.rows)
             print(f"loaded {args.rows:,} claims + denials in {loaded:.1f} s")
             first, changed, second, again = bench_rescore()
-            print(f"full rescore: {changed:,} changed in {first:.1f} s;"
-                  f" rerun: {again:,} changed in {second:.1f} s")
+            print(
+                f"full rescore: {changed:,} changed in {first:.1f} s;"
+                f" rerun: {again:,} changed in {second:.1f} s"
+            )
         for label, times in bench_pages(billers[0], args.requests).items():
             print(f"{label}: {ms(times)}")
         next_times = bench_next(billers, args.next_calls)
-        print(f"next denial, {len(billers)} concurrent billers: {ms(next_times)},"
-              f" mean {statistics.mean(next_times) * 1000:.1f} ms")
+        print(
+            f"next denial, {len(billers)} concurrent billers: {ms(next_times)},"
+            f" mean {statistics.mean(next_times) * 1000:.1f} ms"
+        )
 
 
 if __name__ == "__main__":

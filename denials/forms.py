@@ -43,31 +43,13 @@ SORT_CHOICES = [
 ]
 
 
-_CHOICES: dict[str, tuple[float, list]] = {}
-CHOICES_SECONDS = 60
-
-
-def reference_choices(name: str, wanted=None) -> list:
-    """Payer and category choices, kept a minute per process (they rarely change).
-
-    A value asked for that the kept list lacks (a payer created since) reloads it.
-    """
-    import time
-
-    cached = _CHOICES.get(name)
-    if (
-        cached is not None
-        and time.monotonic() - cached[0] < CHOICES_SECONDS
-        and (not wanted or any(str(pk) == str(wanted) for pk, _ in cached[1]))
-    ):
-        return cached[1]
+def reference_choices(name: str) -> list:
+    """Payer or category choices as plain tuples (one small query, no cursor)."""
     if name == "payer":
         rows = Payer.objects.filter(canonical__isnull=True).order_by("name")
     else:
         rows = Category.objects.order_by("name")
-    choices = list(rows.values_list("pk", "name"))
-    _CHOICES[name] = (time.monotonic(), choices)
-    return choices
+    return list(rows.values_list("pk", "name"))
 
 
 class DenialFilterForm(forms.Form):
@@ -125,12 +107,9 @@ class DenialFilterForm(forms.Form):
         self.fields["practice"].choices = [("", "All my practices")] + [
             (p.pk, p.name) for p in practices
         ]
-        data = self.data or {}
-        self.fields["payer"].choices = [("", "Any payer")] + reference_choices(
-            "payer", data.get("payer")
-        )
+        self.fields["payer"].choices = [("", "Any payer")] + reference_choices("payer")
         self.fields["category"].choices = [("", "Any category")] + reference_choices(
-            "category", data.get("category")
+            "category"
         )
         self.user = user
 

@@ -13,9 +13,22 @@ from tests.denials.factories_denials import denial_make
 pytestmark = pytest.mark.django_db
 
 REQUIRED = {
-    "id", "practice", "payer", "account_number", "payer_claim_number", "patient_name",
-    "denied_amount", "recovered_amount", "category", "codes", "appeal_deadline",
-    "days_left", "priority", "priority_explanation", "status", "assignee",
+    "id",
+    "practice",
+    "payer",
+    "account_number",
+    "payer_claim_number",
+    "patient_name",
+    "denied_amount",
+    "recovered_amount",
+    "category",
+    "codes",
+    "appeal_deadline",
+    "days_left",
+    "priority",
+    "priority_explanation",
+    "status",
+    "assignee",
 }
 
 
@@ -29,7 +42,9 @@ def api():
     return signed_in
 
 
-def test_list_items_carry_the_documented_fields_in_priority_order(api, biller, practice):
+def test_list_items_carry_the_documented_fields_in_priority_order(
+    api, biller, practice
+):
     low = denial_make(practice=practice, priority="5")
     high = denial_make(practice=practice, priority="50")
 
@@ -66,10 +81,17 @@ def test_list_filters_like_the_page(api, biller, practice):
 
 @pytest.mark.parametrize(
     "query, field",
-    [("amount_min=abc", "amount_min"), ("ordering=-nonsense", "ordering"),
-     ("status=maybe", "status"), ("after=garbage", "after"), ("page_size=0", "page_size")],
+    [
+        ("amount_min=abc", "amount_min"),
+        ("ordering=-nonsense", "ordering"),
+        ("status=maybe", "status"),
+        ("after=garbage", "after"),
+        ("page_size=0", "page_size"),
+    ],
 )
-def test_bad_list_input_answers_400_naming_the_field(api, biller, practice, query, field):
+def test_bad_list_input_answers_400_naming_the_field(
+    api, biller, practice, query, field
+):
     denial_make(practice=practice)
 
     response = api(biller).get(f"/api/v1/denials/?{query}")
@@ -78,8 +100,9 @@ def test_bad_list_input_answers_400_naming_the_field(api, biller, practice, quer
     assert field in response.json()
 
 
-def test_detail_has_lines_and_events_and_other_practice_is_404(api, biller, practice,
-                                                               other_practice):
+def test_detail_has_lines_and_events_and_other_practice_is_404(
+    api, biller, practice, other_practice
+):
     mine = denial_make(practice=practice)
     theirs = denial_make(practice=other_practice)
     client = api(biller)
@@ -89,8 +112,10 @@ def test_detail_has_lines_and_events_and_other_practice_is_404(api, biller, prac
     assert body["id"] == mine.pk
     assert "lines" in body and body["events"] == []
     assert client.get(f"/api/v1/denials/{theirs.pk}/").status_code == 404
-    assert client.post(f"/api/v1/denials/{theirs.pk}/notes/", {"text": "x"}).status_code \
+    assert (
+        client.post(f"/api/v1/denials/{theirs.pk}/notes/", {"text": "x"}).status_code
         == 404
+    )
 
 
 def test_next_takes_the_best_unassigned_then_204_when_none_left(api, biller, practice):
@@ -110,10 +135,12 @@ def test_biller_assigns_to_self_but_not_to_others(api, biller, manager, practice
     denial = denial_make(practice=practice)
     client = api(biller)
 
-    to_manager = client.post(f"/api/v1/denials/{denial.pk}/assign/",
-                             {"assignee": manager.pk}, format="json")
-    to_me = client.post(f"/api/v1/denials/{denial.pk}/assign/",
-                        {"assignee": biller.pk}, format="json")
+    to_manager = client.post(
+        f"/api/v1/denials/{denial.pk}/assign/", {"assignee": manager.pk}, format="json"
+    )
+    to_me = client.post(
+        f"/api/v1/denials/{denial.pk}/assign/", {"assignee": biller.pk}, format="json"
+    )
 
     assert to_manager.status_code == 400 and "assignee" in to_manager.json()
     assert to_me.status_code == 200 and to_me.json()["assignee"] == "biller"
@@ -123,11 +150,14 @@ def test_manager_assigns_and_unassigns(api, manager, biller, practice):
     denial = denial_make(practice=practice)
     client = api(manager)
 
-    client.post(f"/api/v1/denials/{denial.pk}/assign/", {"assignee": biller.pk},
-                format="json")
+    client.post(
+        f"/api/v1/denials/{denial.pk}/assign/", {"assignee": biller.pk}, format="json"
+    )
     denial.refresh_from_db()
     assert denial.assignee == biller
-    client.post(f"/api/v1/denials/{denial.pk}/assign/", {"assignee": None}, format="json")
+    client.post(
+        f"/api/v1/denials/{denial.pk}/assign/", {"assignee": None}, format="json"
+    )
     denial.refresh_from_db()
     assert denial.assignee is None
 
@@ -136,13 +166,17 @@ def test_status_change_and_illegal_transition_message(api, biller, practice):
     denial = denial_make(practice=practice)
     client = api(biller)
 
-    illegal = client.post(f"/api/v1/denials/{denial.pk}/status/",
-                          {"status": "appealed"}, format="json")
-    no_amount = client.post(f"/api/v1/denials/{denial.pk}/status/",
-                            {"status": "recovered"}, format="json")
-    ok = client.post(f"/api/v1/denials/{denial.pk}/status/",
-                     {"status": "recovered", "amount": "120.00", "note": "paid"},
-                     format="json")
+    illegal = client.post(
+        f"/api/v1/denials/{denial.pk}/status/", {"status": "appealed"}, format="json"
+    )
+    no_amount = client.post(
+        f"/api/v1/denials/{denial.pk}/status/", {"status": "recovered"}, format="json"
+    )
+    ok = client.post(
+        f"/api/v1/denials/{denial.pk}/status/",
+        {"status": "recovered", "amount": "120.00", "note": "paid"},
+        format="json",
+    )
 
     assert illegal.status_code == 400
     assert "cannot become Appealed" in illegal.json()["status"][0]
@@ -155,14 +189,20 @@ def test_notes_and_root_cause(api, biller, practice):
     denial = denial_make(practice=practice)
     client = api(biller)
 
-    empty = client.post(f"/api/v1/denials/{denial.pk}/notes/", {"text": "  "},
-                        format="json")
-    note = client.post(f"/api/v1/denials/{denial.pk}/notes/",
-                       {"text": "Called payer"}, format="json")
-    bad_cause = client.post(f"/api/v1/denials/{denial.pk}/root-cause/",
-                            {"category": "nope"}, format="json")
-    cause = client.post(f"/api/v1/denials/{denial.pk}/root-cause/",
-                        {"category": "eligibility"}, format="json")
+    empty = client.post(
+        f"/api/v1/denials/{denial.pk}/notes/", {"text": "  "}, format="json"
+    )
+    note = client.post(
+        f"/api/v1/denials/{denial.pk}/notes/", {"text": "Called payer"}, format="json"
+    )
+    bad_cause = client.post(
+        f"/api/v1/denials/{denial.pk}/root-cause/", {"category": "nope"}, format="json"
+    )
+    cause = client.post(
+        f"/api/v1/denials/{denial.pk}/root-cause/",
+        {"category": "eligibility"},
+        format="json",
+    )
 
     assert empty.status_code == 400 and "text" in empty.json()
     assert note.status_code == 201 and note.json()["text"] == "Called payer"
@@ -176,7 +216,9 @@ def test_search_takes_the_term_in_the_body(api, biller, practice):
     target = denial_make(practice=practice, patient="HADDAD, KIRA")
     denial_make(practice=practice, patient="OSEI, JONAH")
 
-    response = api(biller).post("/api/v1/denials/search/", {"q": "haddad"}, format="json")
+    response = api(biller).post(
+        "/api/v1/denials/search/", {"q": "haddad"}, format="json"
+    )
 
     assert [i["id"] for i in response.json()["results"]] == [target.pk]
 
@@ -184,8 +226,15 @@ def test_search_takes_the_term_in_the_body(api, biller, practice):
 def test_schema_documents_the_denial_endpoints(api, biller):
     schema = api(biller).get("/api/schema/?format=json").json()
 
-    for path in ("/api/v1/denials/", "/api/v1/denials/{id}/", "/api/v1/denials/next/",
-                 "/api/v1/denials/{id}/status/", "/api/v1/denials/{id}/notes/"):
+    for path in (
+        "/api/v1/denials/",
+        "/api/v1/denials/{id}/",
+        "/api/v1/denials/next/",
+        "/api/v1/denials/{id}/status/",
+        "/api/v1/denials/{id}/notes/",
+    ):
         assert path in schema["paths"]
-    params = {p["name"] for p in schema["paths"]["/api/v1/denials/"]["get"]["parameters"]}
+    params = {
+        p["name"] for p in schema["paths"]["/api/v1/denials/"]["get"]["parameters"]
+    }
     assert {"ordering", "payer", "deadline", "after"} <= params

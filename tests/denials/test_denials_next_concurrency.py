@@ -1,4 +1,4 @@
-""""Next denial" under real concurrency: every item is handed out exactly once."""
+""" "Next denial" under real concurrency: every item is handed out exactly once."""
 
 import threading
 from collections import Counter

@@ -1,4 +1,4 @@
-"""Scoring service, rescoring after rule changes, commands and the nightly beat entry."""
+"""Scoring, rescoring after rule changes, commands and the nightly beat entry."""
 
 import csv
 import io
@@ -21,8 +21,9 @@ FROZEN = "2026-11-27 14:00Z"
 
 def test_scoring_sets_deadline_and_explanation_and_a_rerun_changes_nothing(practice):
     payer = payer_make(payer_class="commercial")
-    denial = denial_make(practice=practice, payer=payer, amount="1000.00",
-                         remit_date=date(2026, 11, 1))
+    denial = denial_make(
+        practice=practice, payer=payer, amount="1000.00", remit_date=date(2026, 11, 1)
+    )
     with time_machine.travel(FROZEN, tick=False):
         first = denials_score(denial_ids=[denial.pk])
         second = denials_score(denial_ids=[denial.pk])
@@ -72,23 +73,36 @@ def test_rescore_walks_every_open_denial_in_small_batches(practice):
         changed = denials_rescore(batch_size=3)
 
     assert changed == 7
-    assert Denial.objects.filter(pk__in=[d.pk for d in made], scored_at__isnull=False) \
-        .count() == 7
+    assert (
+        Denial.objects.filter(
+            pk__in=[d.pk for d in made], scored_at__isnull=False
+        ).count()
+        == 7
+    )
     assert Denial.objects.get(pk=resolved.pk).scored_at is None
 
 
-def test_admin_saving_a_rule_rescores_on_commit(client, admin_user, practice,
-                                                django_capture_on_commit_callbacks):
+def test_admin_saving_a_rule_rescores_on_commit(
+    client, admin_user, practice, django_capture_on_commit_callbacks
+):
     payer = payer_make(payer_class="commercial")
     denial = denial_make(practice=practice, payer=payer, remit_date=date(2026, 11, 1))
     client.force_login(admin_user)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/admin/denials/appealrule/add/", {
-            "payer": payer.pk, "payer_class": "", "levels": '[{"name": "L1", "days": 45}]',
-            "clock_start": "remit_date", "timely_filing_days": "",
-            "submission_method": "", "submission_address": "", "source_note": "",
-        })
+        response = client.post(
+            "/admin/denials/appealrule/add/",
+            {
+                "payer": payer.pk,
+                "payer_class": "",
+                "levels": '[{"name": "L1", "days": 45}]',
+                "clock_start": "remit_date",
+                "timely_filing_days": "",
+                "submission_method": "",
+                "submission_address": "",
+                "source_note": "",
+            },
+        )
 
     assert response.status_code == 302, response.content.decode()[:2000]
     denial.refresh_from_db()
@@ -98,32 +112,45 @@ def test_admin_saving_a_rule_rescores_on_commit(client, admin_user, practice,
 def test_admin_rejects_malformed_levels(client, admin_user):
     client.force_login(admin_user)
 
-    response = client.post("/admin/denials/appealrule/add/", {
-        "payer_class": "medicaid", "levels": '[{"name": "L1"}]', "clock_start": "remit_date",
-    })
+    response = client.post(
+        "/admin/denials/appealrule/add/",
+        {
+            "payer_class": "medicaid",
+            "levels": '[{"name": "L1"}]',
+            "clock_start": "remit_date",
+        },
+    )
 
     assert response.status_code == 200
     assert "Levels must look like" in response.content.decode()
 
 
-def test_changing_queue_settings_rescores_everything(client, admin_user, practice,
-                                                     django_capture_on_commit_callbacks):
+def test_changing_queue_settings_rescores_everything(
+    client, admin_user, practice, django_capture_on_commit_callbacks
+):
     denial = denial_make(practice=practice, amount="100.00")
     row = QueueSettings.objects.first() or QueueSettings.objects.create()
     client.force_login(admin_user)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/admin/denials/queuesettings/{row.pk}/change/", {
-            "overturn_prior": "0.900", "prior_weight": "10", "rework_cost": "25.00",
-            "urgency_half_life_days": "14", "work_within_days": "7",
-        })
+        client.post(
+            f"/admin/denials/queuesettings/{row.pk}/change/",
+            {
+                "overturn_prior": "0.900",
+                "prior_weight": "10",
+                "rework_cost": "25.00",
+                "urgency_half_life_days": "14",
+                "work_within_days": "7",
+            },
+        )
 
     denial.refresh_from_db()
     assert "90% overturn" in denial.priority_explanation
 
 
-def test_uncategorized_codes_page_lists_unmapped_codes_for_admins(client, admin_user,
-                                                                  biller, practice):
+def test_uncategorized_codes_page_lists_unmapped_codes_for_admins(
+    client, admin_user, biller, practice
+):
     denial_make(practice=practice, codes=("CO-999",), category_slug="uncategorized")
     denial_make(practice=practice, codes=("CO-999",), category_slug="uncategorized")
     client.force_login(admin_user)

@@ -1,4 +1,4 @@
-"""Working a denial on its page: transitions, assignment, notes and root cause (htmx)."""
+"""Working a denial: transitions, assignment, notes and root cause (htmx)."""
 
 from decimal import Decimal
 
@@ -18,25 +18,33 @@ def test_legal_path_new_to_appealed_to_recovered(biller, practice):
 
     denial_transition(denial=denial, to_status="in_progress", by=biller)
     denial_transition(denial=denial, to_status="appealed", by=biller, note="sent")
-    denial = denial_transition(denial=denial, to_status="recovered", by=biller,
-                               amount=Decimal("200.00"))
+    denial = denial_transition(
+        denial=denial, to_status="recovered", by=biller, amount=Decimal("200.00")
+    )
 
     assert denial.status == "recovered" and denial.was_appealed
     assert denial.recovered_amount == Decimal("200.00")
     assert denial.assignee == biller
     assert list(denial.events.values_list("to_status", flat=True)) == [
-        "in_progress", "appealed", "recovered"]
+        "in_progress",
+        "appealed",
+        "recovered",
+    ]
 
 
-@pytest.mark.parametrize("start, target", [("new", "appealed"), ("appealed", "new"),
-                                           ("written_off", "recovered")])
-def test_illegal_transitions_are_refused_with_the_allowed_next_steps(biller, practice,
-                                                                     start, target):
+@pytest.mark.parametrize(
+    "start, target",
+    [("new", "appealed"), ("appealed", "new"), ("written_off", "recovered")],
+)
+def test_illegal_transitions_are_refused_with_the_allowed_next_steps(
+    biller, practice, start, target
+):
     denial = denial_make(practice=practice, status=start)
 
     with pytest.raises(ApplicationError) as refused:
-        denial_transition(denial=denial, to_status=target, by=biller, note="x",
-                          amount=Decimal("1"))
+        denial_transition(
+            denial=denial, to_status=target, by=biller, note="x", amount=Decimal("1")
+        )
 
     assert "cannot become" in refused.value.message
     assert "Allowed next:" in refused.value.message
@@ -81,9 +89,12 @@ def test_htmx_status_change_returns_the_panel_and_refusal_is_400_with_message(
     denial = denial_make(practice=practice)
     client = persona_client(biller)
 
-    refused = client.post(f"/denials/{denial.pk}/status/", {"status": "appealed"}, **HTMX)
-    moved = client.post(f"/denials/{denial.pk}/status/", {"status": "in_progress"},
-                        **HTMX)
+    refused = client.post(
+        f"/denials/{denial.pk}/status/", {"status": "appealed"}, **HTMX
+    )
+    moved = client.post(
+        f"/denials/{denial.pk}/status/", {"status": "in_progress"}, **HTMX
+    )
 
     assert refused.status_code == 400
     assert "cannot become Appealed" in refused.content.decode()
@@ -96,19 +107,22 @@ def test_note_appears_on_the_timeline(persona_client, biller, practice):
     client = persona_client(biller)
 
     empty = client.post(f"/denials/{denial.pk}/notes/", {"text": " "}, **HTMX)
-    added = client.post(f"/denials/{denial.pk}/notes/", {"text": "Called the payer"},
-                        **HTMX)
+    added = client.post(
+        f"/denials/{denial.pk}/notes/", {"text": "Called the payer"}, **HTMX
+    )
 
     assert empty.status_code == 400 and "cannot be empty" in empty.content.decode()
     assert "Called the payer" in added.content.decode()
 
 
-def test_without_htmx_actions_redirect_back_with_a_message(persona_client, biller,
-                                                           practice):
+def test_without_htmx_actions_redirect_back_with_a_message(
+    persona_client, biller, practice
+):
     denial = denial_make(practice=practice)
 
-    response = persona_client(biller).post(f"/denials/{denial.pk}/status/",
-                                           {"status": "appealed"}, follow=True)
+    response = persona_client(biller).post(
+        f"/denials/{denial.pk}/status/", {"status": "appealed"}, follow=True
+    )
 
     assert response.redirect_chain[-1][0] == f"/denials/{denial.pk}/"
     assert "cannot become Appealed" in response.content.decode()
@@ -124,12 +138,14 @@ def test_assign_to_me_then_unassign(persona_client, biller, practice):
     assert Denial.objects.get(pk=denial.pk).assignee is None
 
 
-def test_biller_cannot_take_a_denial_from_someone_else(persona_client, biller, manager,
-                                                       practice):
+def test_biller_cannot_take_a_denial_from_someone_else(
+    persona_client, biller, manager, practice
+):
     denial = denial_make(practice=practice, assignee=manager)
 
-    response = persona_client(biller).post(f"/denials/{denial.pk}/assign/",
-                                           {"assignee": "none"}, **HTMX)
+    response = persona_client(biller).post(
+        f"/denials/{denial.pk}/assign/", {"assignee": "none"}, **HTMX
+    )
 
     assert response.status_code == 400
     assert Denial.objects.get(pk=denial.pk).assignee == manager
@@ -139,8 +155,9 @@ def test_confirming_the_root_cause_records_one_event(persona_client, biller, pra
     denial = denial_make(practice=practice, category_slug="authorization")
     coding = Category.objects.get(slug="coding")
 
-    persona_client(biller).post(f"/denials/{denial.pk}/root-cause/",
-                                {"category": coding.pk}, **HTMX)
+    persona_client(biller).post(
+        f"/denials/{denial.pk}/root-cause/", {"category": coding.pk}, **HTMX
+    )
 
     denial.refresh_from_db()
     assert denial.root_cause == coding and denial.root_cause_confirmed

@@ -12,14 +12,17 @@ from tests.denials.factories_denials import denial_make
 @pytest.mark.redis
 @pytest.mark.worker
 def test_worker_scores_the_denials_it_is_sent(celery_worker_process, practice):
-    denials = [denial_make(practice=practice, amount=f"{100 * (i + 1)}.00", priority="0")
-               for i in range(3)]
+    denials = [
+        denial_make(practice=practice, amount=f"{100 * (i + 1)}.00", priority="0")
+        for i in range(3)
+    ]
     ids = [d.pk for d in denials]
     assert not Denial.objects.filter(pk__in=ids, scored_at__isnull=False).exists()
 
     denials_score_task.delay(ids)
 
-    wait_for(lambda: Denial.objects.filter(pk__in=ids, scored_at__isnull=False).count()
-             == 3)
+    wait_for(
+        lambda: Denial.objects.filter(pk__in=ids, scored_at__isnull=False).count() == 3
+    )
     scored = dict(Denial.objects.filter(pk__in=ids).values_list("pk", "priority"))
     assert scored[ids[2]] > scored[ids[1]] > scored[ids[0]] > 0
