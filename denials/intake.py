@@ -268,7 +268,12 @@ def _header_summary(header: x12.RemittanceHeader) -> dict:
         "interchange_control_number": (header.interchange_control_number or "")[:20],
         "transaction_control_number": (header.transaction_control_number or "")[:20],
         "version": (header.version or "")[:20],
-        "payment_amount": header.payment_amount,
+        "payment_amount": (
+            header.payment_amount
+            if header.payment_amount is None
+            or abs(header.payment_amount) < remit_services.HEADER_MONEY_LIMIT
+            else None
+        ),
         "credit_debit": (header.credit_debit or "")[:2],
         "payment_method": (header.payment_method or "")[:3],
         "payment_date": header.payment_date,
@@ -373,9 +378,15 @@ def _post_one(
                 recovered += resolved
                 buffer.clear()
 
+            out_of_range: list[str] = []
             for ev in events:
                 if isinstance(ev, x12.Claim):
                     digest.update(_fingerprint(ev))
+                    problems = remit_services.claim_range_problems(ev)
+                    if problems or out_of_range:
+                        # Stop writing: this transaction set is going to be rejected.
+                        out_of_range.extend(problems)
+                        continue
                     buffer.append(ev)
                     if len(buffer) >= CHUNK_CLAIMS:
                         flush()
@@ -388,6 +399,8 @@ def _post_one(
                 )
             if end.rejected:
                 raise _Rejected("rejected", end)
+            if out_of_range:
+                raise _Rejected("rejected", end, "; ".join(out_of_range[:5]))
             for p in end.provider_adjustments:
                 digest.update(repr(p).encode())
             content_hash = digest.hexdigest()

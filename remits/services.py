@@ -7,6 +7,7 @@ import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 
@@ -141,6 +142,51 @@ def posted_twin(*, payer_identifier: str, trace_number: str) -> Remittance | Non
         trace_number=trace_number,
         status__in=[Remittance.Status.POSTED, Remittance.Status.POSTED_WITH_WARNINGS],
     ).first()
+
+
+# What the money and quantity columns hold (DecimalField 12,2 and 10,3).
+MONEY_LIMIT = Decimal("10000000000")
+QUANTITY_LIMIT = Decimal("10000000")
+HEADER_MONEY_LIMIT = Decimal("1000000000000")
+
+
+def claim_range_problems(record: x12.Claim) -> list[str]:
+    """Values too large to store: a damaged file, rejected rather than truncated."""
+    problems = []
+
+    def check(label: str, value, limit: Decimal) -> None:
+        if value is not None and abs(value) >= limit:
+            problems.append(
+                f"claim {record.account_number!r} (segment {record.position}): {label} "
+                f"{value} is out of range (must be under {limit:,})"
+            )
+
+    for label, value in (
+        ("CLP03 charge", record.charge),
+        ("CLP04 paid", record.paid),
+        ("CLP05 patient share", record.patient_responsibility),
+    ):
+        check(label, value, MONEY_LIMIT)
+    for a in record.adjustments:
+        check(f"CAS {a.group}-{a.reason} amount", a.amount, MONEY_LIMIT)
+        check(f"CAS {a.group}-{a.reason} quantity", a.quantity, QUANTITY_LIMIT)
+    for ln in record.lines:
+        check(f"line {ln.line_number} SVC02 charge", ln.charge, MONEY_LIMIT)
+        check(f"line {ln.line_number} SVC03 paid", ln.paid, MONEY_LIMIT)
+        check(f"line {ln.line_number} AMT*B6 allowed", ln.allowed, MONEY_LIMIT)
+        check(f"line {ln.line_number} SVC05 units", ln.units, QUANTITY_LIMIT)
+        for a in ln.adjustments:
+            check(
+                f"line {ln.line_number} CAS {a.group}-{a.reason} amount",
+                a.amount,
+                MONEY_LIMIT,
+            )
+            check(
+                f"line {ln.line_number} CAS {a.group}-{a.reason} quantity",
+                a.quantity,
+                QUANTITY_LIMIT,
+            )
+    return problems
 
 
 class PostedClaim:

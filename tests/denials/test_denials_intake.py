@@ -281,3 +281,24 @@ def test_ingest_era_practice_option_creates_and_uses_the_named_practice(tmp_path
         "ingest_era", str(path), "--practice", "New Clinic", stdout=io.StringIO()
     )
     assert Denial.objects.get().practice.name == "New Clinic"
+
+
+@pytest.mark.django_db
+def test_a_value_too_large_to_store_rejects_its_transaction_with_a_clear_message(
+    practice,
+):
+    huge = claim(
+        "ACC8",
+        "1",
+        "100.00",
+        "100.00",
+        icn="ICN8",
+        lines=[("99213", "100.00", "100.00", [])],
+    )
+    at = huge.index("SVC*HC:99213*100.00*100.00**1")
+    huge[at] = "SVC*HC:99213*100.00*100.00**20260205"  # a date keyed as the units
+    report = ingest(era([huge]))
+    assert report.status == "rejected"
+    assert "SVC05 units 20260205 is out of range" in report.errors[0]
+    assert "ACC8" in report.errors[0] and "era.835" in report.errors[0]
+    assert not ClaimPayment.objects.exists()
