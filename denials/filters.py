@@ -91,6 +91,17 @@ def denials_filter(
     write_off = data.get("write_off") or ""
     if write_off:
         qs = qs.filter(write_off_review=write_off == "yes")
+    # The dashboard's "denials behind this number" links use these.
+    if data.get("root_cause") is not None:
+        qs = qs.filter(root_cause_id=data["root_cause"])
+    if data.get("department") is not None:
+        qs = qs.filter(root_cause__department_id=data["department"])
+    if data.get("rendering_npi"):
+        qs = qs.filter(rendering_npi=data["rendering_npi"])
+    if data.get("remit_from"):
+        qs = qs.filter(remit_date__gte=data["remit_from"])
+    if data.get("remit_to"):
+        qs = qs.filter(remit_date__lte=data["remit_to"])
     return qs
 
 

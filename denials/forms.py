@@ -7,7 +7,7 @@ from django import forms
 from core.models import Membership
 from remits.models import Payer
 
-from .models import Category, Denial
+from .models import Category, Denial, Department
 
 STATUS_CHOICES = [
     ("open", "Open (all unresolved)"),
@@ -80,6 +80,18 @@ class DenialFilterForm(forms.Form):
     write_off = forms.ChoiceField(
         choices=WRITE_OFF_CHOICES, required=False, label="Write-off review"
     )
+    root_cause = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, label="Root cause"
+    )
+    department = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    rendering_npi = forms.RegexField(
+        regex=r"^\d{10}$",
+        required=False,
+        label="Rendering NPI",
+        error_messages={"invalid": "An NPI is 10 digits."},
+    )
+    remit_from = forms.DateField(required=False, label="Remit date from")
+    remit_to = forms.DateField(required=False, label="Remit date to")
     ordering = forms.ChoiceField(choices=SORT_CHOICES, required=False, label="Sort by")
     after = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
 
@@ -95,6 +107,11 @@ class DenialFilterForm(forms.Form):
         "deadline",
         "age",
         "write_off",
+        "root_cause",
+        "department",
+        "rendering_npi",
+        "remit_from",
+        "remit_to",
         "ordering",
     )
 
@@ -110,6 +127,12 @@ class DenialFilterForm(forms.Form):
         self.fields["payer"].choices = [("", "Any payer")] + reference_choices("payer")
         self.fields["category"].choices = [("", "Any category")] + reference_choices(
             "category"
+        )
+        self.fields["root_cause"].choices = [("", "Any root cause")] + (
+            reference_choices("category")
+        )
+        self.fields["department"].choices = [("", "Any department")] + list(
+            Department.objects.order_by("name").values_list("pk", "name")
         )
         self.user = user
 
@@ -135,6 +158,9 @@ class DenialFilterForm(forms.Form):
         low, high = data.get("amount_min"), data.get("amount_max")
         if low is not None and high is not None and low > high:
             self.add_error("amount_max", "Must not be less than the lower amount.")
+        start, end = data.get("remit_from"), data.get("remit_to")
+        if start and end and start > end:
+            self.add_error("remit_to", "Must not be before the start date.")
         return data
 
 
