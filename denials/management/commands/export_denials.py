@@ -25,7 +25,9 @@ class Command(BaseCommand):
             practice_id = found.pk
             qs = qs.filter(practice_id=practice_id)
         audit_log(
-            action=Action.EXPORT, practice_id=practice_id, object_type="denials",
+            action=Action.EXPORT,
+            practice_id=practice_id,
+            object_type="denials",
             detail={"command": "export_denials"},
         )
         writer = csv.writer(self.stdout, lineterminator="\n")
