@@ -5,6 +5,7 @@ from django.urls import NoReverseMatch, reverse
 
 from core.tenancy import request_practice_ids
 
+from ..selectors import appeals_for_user
 from ..selectors import appeals_home_panel as panel_data
 
 register = template.Library()
@@ -37,3 +38,15 @@ def days_left(value) -> int | None:
     if not value:
         return None
     return (value - timezone.localdate()).days
+
+
+@register.inclusion_tag("appeals/_denial_panel.html", takes_context=True)
+def denial_appeals_panel(context, denial):
+    """On the denial page: its appeals and the way to start one."""
+    request = context["request"]
+    appeals = (
+        appeals_for_user(user=request.user)
+        .filter(denials=denial)
+        .order_by("-created_at")
+    )
+    return {"denial": denial, "appeals": list(appeals), "request": request}
