@@ -8,7 +8,7 @@ import pytest
 
 from denials.models import Category, Denial
 from prevention import selectors
-from prevention.models import MEASURES, SUMMARY_KEYS, MonthlyRollup, MonthlySummary
+from prevention.models import MEASURES, MonthlyRollup, MonthlySummary
 from prevention.services import rollups_refresh
 from remits.models import ClaimPayment, Payer
 from tests.prevention.test_prevention_rollups import (
@@ -20,17 +20,31 @@ from tests.prevention.test_prevention_rollups import (
 
 pytestmark = pytest.mark.django_db
 
-# Position of each summary key column in recompute_from_raw's key.
-RAW_POSITION = {"payer_id": 2, "category_id": 3, "root_cause_id": 4, "rendering_npi": 5}
+# Each dimension's key: its position in recompute_from_raw's key, and its column
+# (spelled out here, not taken from the code under test).
+RAW_POSITION = {
+    "total": None,
+    "payer": 2,
+    "category": 3,
+    "root_cause": 4,
+    "provider": 5,
+}
+COLUMN = {
+    "total": None,
+    "payer": "payer_id",
+    "category": "category_id",
+    "root_cause": "root_cause_id",
+    "provider": "rendering_npi",
+}
 
 
 def expected_summary(practice_ids) -> dict:
     """recompute_from_raw summed along each summary dimension, in Python."""
     out: dict = defaultdict(lambda: defaultdict(Decimal))
     for key, values in recompute_from_raw(practice_ids).items():
-        for dimension, column in SUMMARY_KEYS.items():
-            value = key[RAW_POSITION[column]] if column else None
-            target = out[(key[0], key[1], str(dimension), value)]
+        for dimension, position in RAW_POSITION.items():
+            value = key[position] if position else None
+            target = out[(key[0], key[1], dimension, value)]
             for name, amount in values.items():
                 target[name] += amount
     return out
@@ -42,9 +56,7 @@ def actual_summary() -> dict:
             r.practice_id,
             r.month,
             r.dimension,
-            getattr(r, SUMMARY_KEYS[r.dimension])
-            if SUMMARY_KEYS[r.dimension]
-            else None,
+            getattr(r, COLUMN[r.dimension]) if COLUMN[r.dimension] else None,
         ): r
         for r in MonthlySummary.objects.all()
     }
@@ -89,7 +101,7 @@ def test_summary_equals_the_sums_of_the_fine_rows(practice, other_practice):
     rollups_refresh()
     # Then every summary row equals a GROUP BY of the fine rows in the database
     summary = actual_summary()
-    for dimension, column in SUMMARY_KEYS.items():
+    for dimension, column in COLUMN.items():
         columns = ["practice_id", "month"] + ([column] if column else [])
         grouped = (
             MonthlyRollup.objects.values(*columns)
@@ -100,7 +112,7 @@ def test_summary_equals_the_sums_of_the_fine_rows(practice, other_practice):
             len(grouped) == MonthlySummary.objects.filter(dimension=dimension).count()
         )
         for r in grouped:
-            key = (r["practice_id"], r["month"], str(dimension), r.get(column))
+            key = (r["practice_id"], r["month"], dimension, r.get(column))
             for name in MEASURES:
                 assert Decimal(getattr(summary[key], name)) == Decimal(r[name]), (
                     key,
