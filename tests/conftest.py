@@ -56,6 +56,37 @@ def _fast_hashing_and_eager_tasks(settings, request):
     app.conf.CELERY_TASK_ALWAYS_EAGER = previous
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Starter reference rows (categories, rules, checklists) as migrations made them.
+
+    A transactional test (browser, worker, concurrency) empties every table when it
+    ends, data-migration rows included; put them back for whichever test runs next.
+    """
+    names = request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker or "db" in names or "transactional_db" in names):
+        yield
+        return
+    transactional = (
+        "transactional_db" in names
+        or "live_server" in names
+        or bool(marker and marker.kwargs.get("transaction"))
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.apps import apps as django_apps
+
+    from denials.models import Category
+
+    if not Category.objects.exists():
+        from appeals.reference import load_reference_data as appeals_reference
+        from denials.reference import load_reference_data as denials_reference
+
+        denials_reference(django_apps)
+        appeals_reference(django_apps)
+    yield
+
+
 # Personas -------------------------------------------------------------------------
 
 
