@@ -183,7 +183,7 @@ ERA_DROP_DIR = env.str("ERA_DROP_DIR", default="")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-if REDIS_URL:
+if REDIS_URL and not TESTING:  # tests use a per-process cache they can clear
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

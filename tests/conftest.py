@@ -45,6 +45,9 @@ def _fast_hashing_and_eager_tasks(settings, request):
     """Cheap password hashing; tasks in-process unless a test runs a real worker."""
     from config.celery_app import app
 
+    from django.core.cache import cache
+
+    cache.clear()  # cached figures must not leak from one test's data to the next
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = str(request.getfixturevalue("tmp_path") / "media")
     eager = request.node.get_closest_marker("worker") is None
