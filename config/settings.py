@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "core.middleware.PracticeMiddleware",
     "core.middleware.LoginRequiredMiddleware",
     "core.middleware.AuditDeniedMiddleware",
+    "core.middleware.AuditChangesMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -139,3 +139,50 @@ class AuditDeniedMiddleware:
                 detail={"status": response.status_code, "method": request.method},
             )
         return response
+
+
+class AuditChangesMiddleware:
+    """Record every request that changes data (any method but GET/HEAD/OPTIONS).
+
+    One place, so no view can forget it: the actor, the route, the object id from the
+    URL, the method and whether the change was accepted. Never the submitted values.
+    """
+
+    SAFE = {"GET", "HEAD", "OPTIONS", "TRACE"}
+    # Session bookkeeping, audited by their own views (login/logout) or holding no PHI.
+    SKIP = {"login", "logout", "practice-switch"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        if (
+            request.method in self.SAFE
+            or match is None
+            or match.url_name in self.SKIP
+            or response.status_code in (401, 403, 404)  # AuditDeniedMiddleware's
+            or not getattr(request, "user", None)
+            or not request.user.is_authenticated
+        ):
+            return response
+        pk = match.kwargs.get("pk", "")
+        if request.method == "DELETE":
+            action = Action.DELETE
+        else:
+            action = Action.UPDATE if pk else Action.CREATE
+        audit_log(
+            action=action,
+            request=request,
+            object_type=match.view_name,
+            object_id=pk,
+            outcome=(
+                Outcome.FAILED
+                if response.status_code >= 400
+                or getattr(request, "audit_outcome", "") == "failed"
+                else Outcome.SUCCESS
+            ),
+            detail={"method": request.method, "status": response.status_code},
+        )
+        return response

@@ -396,6 +396,8 @@ def _panel_response(
     render_row: bool = False,
 ) -> HttpResponse:
     """After an action: the htmx partial (400 with the message) or a redirect."""
+    if error:
+        request.audit_outcome = "failed"  # refused, even when answered by a redirect
     if request.htmx:
         if render_row:
             rows = list(selectors.denials_queue(user=request.user).filter(pk=pk))

@@ -44,3 +44,37 @@ def test_refused_access_is_audited_with_request_id_and_ip(client, biller):
     assert event.request_id == "req-12345678"
     assert event.client_ip == "127.0.0.1"
     assert response["X-Request-ID"] == "req-12345678"
+
+
+@pytest.mark.django_db
+def test_every_change_is_audited_with_route_object_and_outcome(
+    client, biller, practice
+):
+    from tests.denials.factories_denials import denial_make
+
+    denial = denial_make(practice=practice)
+    client.force_login(biller)
+    client.post(f"/denials/{denial.pk}/notes/", {"text": "Called the payer"})
+    client.post(f"/denials/{denial.pk}/notes/", {"text": ""}, HTTP_HX_REQUEST="true")
+    client.post(f"/denials/{denial.pk}/notes/", {"text": ""})  # refused, redirected
+    events = list(AuditEvent.objects.filter(object_type="denials:note").order_by("id"))
+    assert [(e.action, e.object_id, e.outcome) for e in events] == [
+        ("update", str(denial.pk), "success"),
+        ("update", str(denial.pk), "failed"),
+        ("update", str(denial.pk), "failed"),
+    ]
+    assert "Called the payer" not in str(events[0].detail)
+
+
+@pytest.mark.django_db
+def test_api_and_upload_changes_are_audited_as_creations(client, biller):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(biller)
+    client.post("/api/v1/remits/", {"files": [SimpleUploadedFile("a.835", b"junk")]})
+    event = AuditEvent.objects.get(object_type="api-remit-upload")
+    assert (event.action, event.actor_id, event.outcome) == (
+        "create",
+        biller.pk,
+        "success",
+    )
