@@ -50,6 +50,7 @@ def seed(*, context, options, stdout) -> None:
             practices=practices,
             recovered_share=0.08,
             claims_per_transaction=120,
+            **_history_shape(index),
         )
         era_ingest(
             stream=io.BytesIO(text.encode("ascii")),
@@ -68,6 +69,20 @@ def seed(*, context, options, stdout) -> None:
     stdout.write(
         f"Posted {MONTHS} months of demo remits: {Denial.objects.count()} denials."
     )
+
+
+# Registration started verifying eligibility before visits this many months into the
+# history; eligibility denials fall over the following quarter, and prevention work
+# slowly lowers the overall denial rate.
+ELIGIBILITY_FIX_MONTH = 14
+
+
+def _history_shape(index: int) -> dict:
+    """Generator options for month `index` of the demo history (0 = oldest)."""
+    after = max(0, index - ELIGIBILITY_FIX_MONTH)
+    eligibility = max(0.35, 1 - 0.22 * after)
+    mix = [eligibility] + [1.0] * (len(x12.generator.DENIALS) - 1)
+    return {"denial_rate": 0.27 - 0.003 * index, "denial_mix": mix}
 
 
 def _classify_payers() -> None:

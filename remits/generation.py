@@ -30,6 +30,8 @@ def era_generate(
     practices=None,
     recovered_share: float = 0.05,
     claims_per_transaction: int = 500,
+    denial_rate: float = 0.24,
+    denial_mix: list[float] | None = None,
 ) -> tuple[str, x12.GenerationSummary]:
     """An 835 as text; `account_prefix` keeps account numbers unique across batches."""
     practices = list(practices if practices is not None else Practice.objects.all())
@@ -42,6 +44,8 @@ def era_generate(
         start_date=start_date,
         recovered_share=recovered_share,
         claims_per_transaction=claims_per_transaction,
+        denial_rate=denial_rate,
+        denial_mix=denial_mix,
     )
     text = out.getvalue()
     if account_prefix:

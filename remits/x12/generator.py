@@ -176,9 +176,25 @@ def generate_835(
     start_date: date = date(2026, 1, 5),
     line_breaks: bool = True,
     recovered_share: float = 0.0,
+    denial_rate: float = 0.24,
+    denial_mix: Sequence[float] | None = None,
 ) -> GenerationSummary:
-    """Write one interchange of balanced 835 transaction sets with ``claims`` claims."""
+    """Write one interchange of balanced 835 transaction sets with ``claims`` claims.
+
+    ``denial_rate`` is the share of claims denied in full or in part; ``denial_mix``
+    multiplies the weight of each entry of ``DENIALS`` (a demo can make one root cause
+    fall after its fix).
+    """
     rng = random.Random(seed)
+    if denial_mix is not None and len(denial_mix) != len(DENIALS):
+        raise ValueError(f"denial_mix needs {len(DENIALS)} multipliers")
+    weights = (
+        _DENIAL_WEIGHTS
+        if denial_mix is None
+        else [w * m for w, m in zip(_DENIAL_WEIGHTS, denial_mix, strict=True)]
+    )
+    paid_below = 1 - denial_rate
+    denied_below = 1 - denial_rate / 2
     payees = tuple(payees or DEFAULT_PAYEES)
     payers = tuple(payers or DEFAULT_PAYERS)
     per_tx = max(1, claims_per_transaction)
@@ -207,7 +223,7 @@ def generate_835(
         """Lines for a claim; kind is 'paid', 'denied' or 'partial'."""
         n = rng.choice((1, 1, 2, 2, 2, 3, 3, 4))
         deny_at = rng.randrange(n) if kind == "partial" else -1
-        denial = DENIALS[rng.choices(range(len(DENIALS)), _DENIAL_WEIGHTS)[0]]
+        denial = DENIALS[rng.choices(range(len(DENIALS)), weights)[0]]
         lines = []
         for i in range(n):
             code, mods, price = PROCEDURES[rng.randrange(len(PROCEDURES))]
@@ -350,7 +366,11 @@ def generate_835(
                 n_claims += 2
                 summary.reversals += 1
                 continue
-            kind = "paid" if r < 0.76 else ("denied" if r < 0.88 else "partial")
+            kind = (
+                "paid"
+                if r < paid_below
+                else ("denied" if r < denied_below else "partial")
+            )
             seq += 1
             dos = pay_date - timedelta(days=rng.randrange(14, 60))
             c = _ClaimData(

@@ -112,3 +112,31 @@ def test_streaming_a_generated_file_yields_every_claim():
     events = list(read_835(io.BytesIO(text.encode()), chunk_size=4096))
     assert sum(isinstance(e, Claim) for e in events) == 700
     assert sum(isinstance(e, TransactionEnd) for e in events) == summary.transactions
+
+
+def test_denial_rate_and_mix_shape_what_is_denied():
+    import io
+    from collections import Counter
+
+    from remits.x12 import parse_835
+    from remits.x12.generator import DENIALS, generate_835
+
+    def denied_carcs(**options):
+        out = io.StringIO()
+        generate_835(out, claims=2000, seed=4, **options)
+        counts = Counter()
+        for tx in parse_835(out.getvalue().encode()):
+            for c in tx.claims:
+                for a in [
+                    *c.adjustments,
+                    *(x for ln in c.lines for x in ln.adjustments),
+                ]:
+                    counts[a.reason] += 1
+        return counts
+
+    eligibility = set(DENIALS[0][2])
+    plain = denied_carcs()
+    fewer = denied_carcs(denial_mix=[0.1] + [1.0] * (len(DENIALS) - 1))
+    assert sum(fewer[c] for c in eligibility) < sum(plain[c] for c in eligibility) / 3
+    low = denied_carcs(denial_rate=0.05)
+    assert sum(low[c] for c in ("197", "15")) < sum(plain[c] for c in ("197", "15")) / 2
