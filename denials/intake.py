@@ -265,6 +265,7 @@ def _enqueue_scoring(ids: list[int]) -> None:
 def _header_summary(header: x12.RemittanceHeader) -> dict:
     return {
         "trace_number": (header.trace_number or "")[:80],
+        "interchange_sender": (header.interchange_sender or "")[:20],
         "interchange_control_number": (header.interchange_control_number or "")[:20],
         "transaction_control_number": (header.transaction_control_number or "")[:20],
         "version": (header.version or "")[:20],
@@ -339,7 +340,12 @@ def _post_one(
     hashed = {
         k: v
         for k, v in _header_summary(header).items()
-        if k not in ("interchange_control_number", "transaction_control_number")
+        if k
+        not in (
+            "interchange_sender",
+            "interchange_control_number",
+            "transaction_control_number",
+        )
     }
     digest = hashlib.sha256(repr(hashed | {"payer": payer_identifier}).encode())
     try:
@@ -420,6 +426,24 @@ def _post_one(
                         f"trace number {header.trace_number} was posted with "
                         f"other content (remittance {twin.pk})",
                     )
+            clash = (
+                None
+                if accept_conflict
+                else remit_services.interchange_clash(
+                    remit_file=remit_file,
+                    sender=(header.interchange_sender or "")[:20],
+                    control_number=(header.interchange_control_number or "")[:20],
+                    content_hash=content_hash,
+                )
+            )
+            if clash is not None:
+                raise _Rejected(
+                    "held_conflict",
+                    end,
+                    f"interchange control number {header.interchange_control_number} "
+                    f"from {header.interchange_sender} was posted by another file with "
+                    f"other content ({clash.remit_file.original_name})",
+                )
             if target is None:
                 raise _Rejected("held_payee", end, "payee matches no practice")
             flush()

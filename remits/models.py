@@ -176,6 +176,7 @@ class Remittance(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, db_index=True)
     content_hash = models.CharField(max_length=64)
     trace_number = models.CharField(max_length=80, blank=True)
+    interchange_sender = models.CharField(max_length=20, blank=True)
     interchange_control_number = models.CharField(max_length=20, blank=True)
     transaction_control_number = models.CharField(max_length=20, blank=True)
     version = models.CharField(max_length=20, blank=True)
@@ -206,6 +207,13 @@ class Remittance(models.Model):
                 condition=models.Q(status__in=["posted", "posted_with_warnings"])
                 & ~models.Q(trace_number=""),
                 name="remittance_unique_posted_trace",
+            ),
+        ]
+        indexes = [
+            # "Same interchange control number, other content": held for review.
+            models.Index(
+                fields=["interchange_sender", "interchange_control_number"],
+                name="remittance_interchange",
             ),
         ]
 

@@ -134,6 +134,23 @@ def payer_for(*, header: x12.RemittanceHeader) -> Payer | None:
     return payer.canonical or payer
 
 
+def interchange_clash(
+    *, remit_file: RemitFile, sender: str, control_number: str, content_hash: str
+) -> Remittance | None:
+    """A posted remittance of another file under the same sender's interchange number
+    whose content differs from this one (none that matches it)."""
+    if not (sender and control_number):
+        return None
+    same_interchange = Remittance.objects.filter(
+        interchange_sender=sender,
+        interchange_control_number=control_number,
+        status__in=[Remittance.Status.POSTED, Remittance.Status.POSTED_WITH_WARNINGS],
+    ).exclude(remit_file=remit_file)
+    if same_interchange.filter(content_hash=content_hash).exists():
+        return None
+    return same_interchange.first()
+
+
 def posted_twin(*, payer_identifier: str, trace_number: str) -> Remittance | None:
     if not trace_number:
         return None

@@ -1,6 +1,10 @@
 """Build small, balanced 835 texts for intake tests (hand-checkable)."""
 
+import itertools
 from decimal import Decimal
+
+# Each interchange a sender sends has its own control number.
+_controls = itertools.count(1)
 
 
 def claim(
@@ -38,8 +42,9 @@ def era(
     npi="1619000000",
     pay_date="20261020",
     plb=(),
-    control="000000001",
+    control=None,
 ):
+    control = control or f"{next(_controls):09d}"
     body = []
     paid = Decimal("0")
     for c in claims:

@@ -302,3 +302,16 @@ def test_a_value_too_large_to_store_rejects_its_transaction_with_a_clear_message
     assert "SVC05 units 20260205 is out of range" in report.errors[0]
     assert "ACC8" in report.errors[0] and "era.835" in report.errors[0]
     assert not ClaimPayment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_same_interchange_number_from_a_sender_with_other_content_is_held(practice):
+    first = ingest(era([AUTH_DENIAL], trace="T1", control="000000555"), name="a.835")
+    second = ingest(era([PAID], trace="T2", control="000000555"), name="b.835")
+    assert first.status == "posted"
+    assert second.status == "held"
+    held = Remittance.objects.get(status="held_conflict")
+    message = held.issues[-1]["message"]
+    assert "interchange control number 000000555 from SENDER" in message
+    assert "a.835" in message
+    assert ClaimPayment.objects.filter(remittance=held).count() == 0
