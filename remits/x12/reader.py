@@ -528,6 +528,28 @@ class _Reader:
                     f"!= paid {ln.paid}",
                 )
 
+        def open_claim(e, pos) -> _Claim:
+            """Start a claim at its CLP segment (amounts checked, the rest empty)."""
+            c = _Claim()
+            c.e = e
+            n = len(e)
+            c.pos = pos
+            if n < 2 or not e[1]:
+                issue(
+                    "error", pos, "CLP", "CLP01", "claim has no patient control number"
+                )
+            c.charge = req_money(e[3] if n > 3 else "", pos, "CLP", "CLP03")
+            c.paid = req_money(e[4] if n > 4 else "", pos, "CLP", "CLP04")
+            c.resp = opt_money(e[5], pos, "CLP", "CLP05") if n > 5 else None
+            c.pat_last = c.pat_first = c.pat_id = c.ins_id = ""
+            c.rnpi = c.rname = ""
+            c.sfrom = c.sto = c.recv = None
+            c.remarks = []
+            c.adjs = []
+            c.lines = []
+            c.cas_total = ZERO
+            return c
+
         def close_claim() -> Claim:
             c = claim
             e = c.e
@@ -805,34 +827,7 @@ class _Reader:
                             yield close_claim()
                             claim = None
                         if tag == "CLP":
-                            claim = c = _Claim()
-                            c.e = e
-                            n = len(e)
-                            c.pos = pos
-                            if n < 2 or not e[1]:
-                                issue(
-                                    "error",
-                                    pos,
-                                    "CLP",
-                                    "CLP01",
-                                    "claim has no patient control number",
-                                )
-                            c.charge = req_money(
-                                e[3] if n > 3 else "", pos, "CLP", "CLP03"
-                            )
-                            c.paid = req_money(
-                                e[4] if n > 4 else "", pos, "CLP", "CLP04"
-                            )
-                            c.resp = (
-                                opt_money(e[5], pos, "CLP", "CLP05") if n > 5 else None
-                            )
-                            c.pat_last = c.pat_first = c.pat_id = c.ins_id = ""
-                            c.rnpi = c.rname = ""
-                            c.sfrom = c.sto = c.recv = None
-                            c.remarks = []
-                            c.adjs = []
-                            c.lines = []
-                            c.cas_total = ZERO
+                            claim = open_claim(e, pos)
                             continue
                         if tag == "LX":
                             continue
@@ -854,34 +849,7 @@ class _Reader:
                     if tag == "CLP" or tag == "LX":
                         # re-dispatch through the claim body on the next pass
                         if tag == "CLP":
-                            claim = c = _Claim()
-                            c.e = e
-                            n = len(e)
-                            c.pos = pos
-                            if n < 2 or not e[1]:
-                                issue(
-                                    "error",
-                                    pos,
-                                    "CLP",
-                                    "CLP01",
-                                    "claim has no patient control number",
-                                )
-                            c.charge = req_money(
-                                e[3] if n > 3 else "", pos, "CLP", "CLP03"
-                            )
-                            c.paid = req_money(
-                                e[4] if n > 4 else "", pos, "CLP", "CLP04"
-                            )
-                            c.resp = (
-                                opt_money(e[5], pos, "CLP", "CLP05") if n > 5 else None
-                            )
-                            c.pat_last = c.pat_first = c.pat_id = c.ins_id = ""
-                            c.rnpi = c.rname = ""
-                            c.sfrom = c.sto = c.recv = None
-                            c.remarks = []
-                            c.adjs = []
-                            c.lines = []
-                            c.cas_total = ZERO
+                            claim = open_claim(e, pos)
                         continue
                 elif tx is not None:
                     # ---- header loops
