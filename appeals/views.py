@@ -77,6 +77,7 @@ def _attempt(request: HttpRequest, work: Callable[[], object], ok: str) -> bool:
         work()
     except ApplicationError as exc:
         messages.error(request, exc.message)
+        request.audit_outcome = "failed"  # the change was refused
         return False
     if ok:
         messages.success(request, ok)
