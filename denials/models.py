@@ -165,8 +165,16 @@ class Denial(models.Model):
         LINE = "line", "Line-level denial"
         PARTIAL = "partial", "Partial denial"
 
-    practice = models.ForeignKey("core.Practice", on_delete=models.PROTECT, related_name="+")
-    payer = models.ForeignKey("remits.Payer", null=True, on_delete=models.PROTECT, related_name="+")
+    # No single-column indexes on practice, payer or category: every query that filters
+    # on practice or payer has an index led by it (below), and category is filtered
+    # only with the practice. Each index costs every rescore a write per changed row.
+    practice = models.ForeignKey(
+        "core.Practice", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    payer = models.ForeignKey(
+        "remits.Payer", null=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,
+    )
     claim = models.OneToOneField(
         "remits.ClaimPayment", on_delete=models.PROTECT, related_name="denial"
     )
@@ -188,7 +196,9 @@ class Denial(models.Model):
     rarc = models.CharField("primary RARC", max_length=8, blank=True)
     denied_lines = models.JSONField(default=list)
     reason = models.TextField(help_text="Why this is a denial, in words.")
-    category = models.ForeignKey(Category, null=True, on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey(
+        Category, null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     root_cause = models.ForeignKey(
         Category, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         help_text="Suggested from the codes until a biller confirms it.",
@@ -197,14 +207,15 @@ class Denial(models.Model):
     # The claim's first denial; a repeat denial points at the earlier one.
     is_initial = models.BooleanField(default=True)
     previous = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="repeats"
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="repeats",
+        db_index=False,
     )
     # Duplicate-claim denials (CARC 18) stay on the queue but out of denial rates.
     excluded_from_rates = models.BooleanField(default=False)
     status = models.CharField(max_length=15, choices=Status.choices, default=Status.NEW)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
+        related_name="+", db_index=False,
     )
     assigned_at = models.DateTimeField(null=True, blank=True)
     first_worked_at = models.DateTimeField(null=True, blank=True)
@@ -254,6 +265,17 @@ class Denial(models.Model):
             models.Index(fields=["payer", "payer_claim_number"], name="denial_payer_icn"),
             # Monthly rollups by posting date.
             models.Index(fields=["practice", "posted_at"], name="denial_posted"),
+            # "Assigned to me / to someone" filters, and a user's deletion (SET NULL):
+            # only assigned rows are in it, so rescoring unassigned rows skips it.
+            models.Index(
+                fields=["assignee"], name="denial_assigned",
+                condition=models.Q(assignee__isnull=False),
+            ),
+            # A repeat denial's link (and deleting the earlier one): only repeats.
+            models.Index(
+                fields=["previous"], name="denial_repeat_of",
+                condition=models.Q(previous__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -267,6 +289,33 @@ class Denial(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def score_explanation(self) -> str:
+        """The score's parts in one line, with the days left as of today."""
+        from django.utils import timezone
+
+        return self.explanation_on(timezone.localdate())
+
+    def explanation_on(self, today) -> str:
+        """The score's parts in one line, with the days left on `today`.
+
+        The days left are not stored (they change every day); they come from the
+        deadline here. Parts stored before rework_cost was a part fall back to the
+        stored line.
+        """
+        from .scoring import explain
+
+        parts = self.priority_parts or {}
+        if "rework_cost" not in parts:
+            return self.priority_explanation
+        days_left = (
+            None if self.appeal_deadline is None else (self.appeal_deadline - today).days
+        )
+        return explain(
+            denied_amount=self.denied_amount, parts=parts, days_left=days_left,
+            no_appeal_rights=self.no_appeal_rights,
+        )
 
 
 class DenialEvent(models.Model):

@@ -51,6 +51,7 @@ QUEUE_FIELDS = (
     "no_appeal_rights",
     "priority",
     "priority_explanation",
+    "priority_parts",
     "status",
     "posted_at",
     "first_worked_at",

@@ -266,25 +266,30 @@ def denials_score(*, denial_ids: Sequence[int], today: date | None = None) -> in
     return _score_and_write(rows, today=today or timezone.localdate())
 
 
-# What scoring reads: inputs, then the stored outputs it compares against.
+# What scoring reads: inputs, then the stored outputs it compares against. Nothing
+# stored depends on the day by itself (the days left are rendered, not stored), so a
+# nightly rerun writes only the denials whose urgency, priority or deadline moved.
 SCORE_INPUTS = (
     "id", "practice_id", "payer_id", "category_id", "carc", "denied_amount",
     "remit_date", "service_date", "appeal_deadline", "no_appeal_rights", "deadline_note",
-    "priority", "priority_explanation", "write_off_review",
+    "priority", "write_off_review", "priority_parts",
 )
-# The stored parts are not compared: the note and explanation spell every part out.
 
 
 def _score_and_write(rows: list[tuple], *, today: date,
-                     settings_row: QueueSettings | None = None) -> int:
+                     settings_row: QueueSettings | None = None,
+                     stats: dict[tuple, tuple[int, int]] | None = None) -> int:
     """Score rows of SCORE_INPUTS in memory and write back only the changed ones."""
     settings_row = settings_row or QueueSettings.objects.first() or QueueSettings()
     rework_cost = Decimal(str(settings_row.rework_cost))
+    half_life = settings_row.urgency_half_life_days
     rules = appeal_rules_by_payer({r[2] for r in rows if r[2]})
-    stats = overturn_stats({r[1] for r in rows})
+    if stats is None:
+        stats = overturn_stats({r[1] for r in rows})
     deadline_cache: dict[tuple, deadlines.Deadline] = {}
     chance_cache: dict[tuple, tuple[Decimal, int]] = {}
     changed: list[tuple] = []
+    score_denial = scoring.score_denial
     for (pk, practice_id, payer_id, category_id, carc, amount, remit_date, service_date,
          *old) in rows:
         key = (payer_id, carc, remit_date, service_date)
@@ -306,19 +311,18 @@ def _score_and_write(rows: list[tuple], *, today: date,
                 decided,
             )
         chance, decided = chance_decided
-        s = scoring.score_denial(
+        s = score_denial(
             denied_amount=amount, chance=chance, rework_cost=rework_cost,
-            days_left=deadlines.days_left(dl.deadline, today),
-            no_appeal_rights=dl.no_appeal_rights,
-            half_life_days=settings_row.urgency_half_life_days,
+            days_left=None if dl.deadline is None else (dl.deadline - today).days,
+            no_appeal_rights=dl.no_appeal_rights, half_life_days=half_life,
         )
-        new = (
-            dl.deadline, dl.no_appeal_rights, dl.note[:300], s.priority,
-            s.explanation[:300], s.write_off_review,
-        )
+        parts = s.parts()
+        parts["level"] = dl.level
+        parts["outcomes"] = decided
+        new = (dl.deadline, dl.no_appeal_rights, dl.note[:300], s.priority,
+               s.write_off_review, parts)
         if tuple(old) != new:
-            parts = {**s.parts(), "level": dl.level, "outcomes": decided}
-            changed.append((pk, *new[:4], parts, *new[4:]))
+            changed.append((pk, *new[:4], parts, s.summary[:300], s.write_off_review))
     if changed:
         _write_scores(changed)
     return len(changed)
@@ -342,6 +346,11 @@ def _write_scores(changed: list[tuple]) -> None:
         return
     table = Denial._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
+        # Scores are recomputed from the rows themselves: losing the last batches of
+        # a crash loses nothing a rerun does not rebuild, so skip waiting for the flush.
+        cursor.execute("SET LOCAL synchronous_commit = off")
+        # A batch statement: compiling it (JIT) costs more than it saves.
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute(
             "CREATE TEMP TABLE IF NOT EXISTS denial_scores ("
             " id bigint PRIMARY KEY, appeal_deadline date, no_appeal_rights boolean,"
@@ -350,18 +359,22 @@ def _write_scores(changed: list[tuple]) -> None:
         )
         # An enclosing transaction keeps earlier batches' rows: start empty.
         cursor.execute("TRUNCATE denial_scores")
+        dumps = json.dumps
         with cursor.copy("COPY denial_scores FROM STDIN") as copy:
             for pk, deadline, no_rights, note, priority, parts, text, review in changed:
                 copy.write_row((pk, deadline, no_rights, note, priority,
-                                json.dumps(parts), text, review))
+                                dumps(parts), text, review))
         cursor.execute(
             f"UPDATE {table} AS d SET appeal_deadline = s.appeal_deadline,"
             " no_appeal_rights = s.no_appeal_rights, deadline_note = s.deadline_note,"
             " priority = s.priority, priority_parts = s.priority_parts,"
             " priority_explanation = s.priority_explanation,"
             " write_off_review = s.write_off_review, scored_at = %s"
-            " FROM denial_scores AS s WHERE d.id = s.id",
-            [now],
+            " FROM denial_scores AS s WHERE d.id = s.id"
+            # The batch's id range: without it the planner, blind to the temp
+            # table's size, hash-joins a scan of the whole denial table per batch.
+            " AND d.id BETWEEN %s AND %s",
+            [now, min(row[0] for row in changed), max(row[0] for row in changed)],
         )
 
 
@@ -631,6 +644,7 @@ def denials_rescore(
     Walks the open denials in id order, a bounded batch at a time, so memory stays flat
     at any size; returns how many changed.
     """
+    from core.models import Practice
     from remits.models import Payer
 
     today = today or timezone.localdate()
@@ -640,6 +654,8 @@ def denials_rescore(
         ids = set(payer_ids)
         ids |= set(Payer.objects.filter(canonical_id__in=ids).values_list("pk", flat=True))
         qs = qs.filter(payer_id__in=ids)
+    # Outcomes are read once per run, not once per batch (it scans the resolved ones).
+    stats = overturn_stats(Practice.objects.values_list("pk", flat=True))
     changed, last = 0, 0
     while True:
         rows = list(qs.filter(pk__gt=last).order_by("pk").values_list(*SCORE_INPUTS)
@@ -647,7 +663,8 @@ def denials_rescore(
         if not rows:
             return changed
         last = rows[-1][0]
-        changed += _score_and_write(rows, today=today, settings_row=settings_row)
+        changed += _score_and_write(rows, today=today, settings_row=settings_row,
+                                    stats=stats)
 
 
 def payer_rules_changed(*, payer_ids: Sequence[int] | None) -> None:

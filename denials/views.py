@@ -60,6 +60,7 @@ def decorate(rows, *, today: date, work_within: int, descriptions: dict) -> list
             None if d.appeal_deadline is None else (d.appeal_deadline - today).days
         )
         d.deadline_badge = deadline_badge(d.days_left)
+        d.explanation = d.explanation_on(today)
         d.age_days = (today - timezone.localdate(d.posted_at)).days
         d.overdue = d.age_days > work_within and d.first_worked_at is None
         d.code_titles = [(c, descriptions.get(c, "")) for c in d.codes or []]

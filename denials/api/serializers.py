@@ -55,6 +55,8 @@ class DenialListSerializer(serializers.ModelSerializer):
     )
     codes = serializers.ListField(child=serializers.CharField(), read_only=True)
     days_left = serializers.SerializerMethodField()
+    # Rendered with today's days left; the stored line leaves them out.
+    priority_explanation = serializers.SerializerMethodField()
     assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
@@ -65,6 +67,10 @@ class DenialListSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.INT)
     def get_days_left(self, obj: Denial) -> int | None:
         return _days_left(obj)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_priority_explanation(self, obj: Denial) -> str:
+        return obj.score_explanation
 
 
 class DenialEventSerializer(serializers.ModelSerializer):

@@ -238,3 +238,30 @@ def test_schema_documents_the_denial_endpoints(api, biller):
         p["name"] for p in schema["paths"]["/api/v1/denials/"]["get"]["parameters"]
     }
     assert {"ordering", "payer", "deadline", "after"} <= params
+
+
+def test_explanation_spells_out_todays_days_left_from_the_stored_parts(
+    api, biller, practice
+):
+    # Given a denial scored on Nov 27 with a deadline on Dec 6
+    from datetime import date
+
+    import time_machine
+
+    from denials.services import denials_score
+
+    denial = denial_make(practice=practice, amount="1240.00")
+    Denial.objects.filter(pk=denial.pk).update(priority_parts={})
+    with time_machine.travel("2026-11-27 09:00Z", tick=False):
+        denials_score(denial_ids=[denial.pk])
+    Denial.objects.filter(pk=denial.pk).update(appeal_deadline=date(2026, 12, 6))
+
+    # When the list is read three days later
+    with time_machine.travel("2026-11-30 09:00Z", tick=False):
+        item = api(biller).get("/api/v1/denials/").json()["results"][0]
+
+    # Then the explanation carries that day's days left, and every part of the score
+    assert item["priority_explanation"].startswith(
+        "$1,240.00 denied × 60% overturn − $25.00 rework = $719.00 expected;"
+    )
+    assert "6 days left → urgency ×" in item["priority_explanation"]

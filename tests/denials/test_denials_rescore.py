@@ -32,7 +32,36 @@ def test_scoring_sets_deadline_and_explanation_and_a_rerun_changes_nothing(pract
     assert (first, second) == (1, 0)
     assert denial.appeal_deadline == date(2027, 4, 30)
     assert denial.priority_explanation.startswith("$1,000.00 denied × 60% overturn")
-    assert "154 days left" in denial.priority_explanation
+    assert "days left" not in denial.priority_explanation
+    assert denial.explanation_on(date(2026, 11, 27)) == (
+        "$1,000.00 denied × 60% overturn − $25.00 rework = $575.00 expected;"
+        " 154 days left → urgency ×1.00"
+    )
+
+
+def test_next_day_rescore_rewrites_only_denials_whose_urgency_moved(practice):
+    # Given one denial far from its deadline and one near it, scored today
+    payer = payer_make(payer_class="commercial")
+    far = denial_make(practice=practice, payer=payer, remit_date=date(2026, 11, 1))
+    near = denial_make(practice=practice, payer=payer, remit_date=date(2026, 6, 12))
+    with time_machine.travel(FROZEN, tick=False):
+        denials_rescore()
+    far.refresh_from_db()
+    near.refresh_from_db()
+    far_scored = far.scored_at
+
+    # When the nightly rescore runs the next day
+    changed = denials_rescore(today=date(2026, 11, 28))
+
+    # Then only the near one (urgency moves daily there) is rewritten, and both show
+    # the days left of the day they are read
+    far.refresh_from_db()
+    near_after = Denial.objects.get(pk=near.pk)
+    assert changed == 1
+    assert far.scored_at == far_scored
+    assert near_after.priority > near.priority
+    assert "153 days left" in far.explanation_on(date(2026, 11, 28))
+    assert "days left → urgency ×" in near_after.explanation_on(date(2026, 11, 28))
 
 
 def test_resolved_appeals_teach_the_overturn_chance(practice):
