@@ -6,12 +6,19 @@
 
 Loads the rows set-based (INSERT ... SELECT over generate_series: claims, then the
 denials that reference them), then measures:
-  * a full rescore of every open denial (denials.services.denials_rescore) and a rerun;
+  * a full rescore of every open denial (denials.services.denials_rescore) where every
+    score changes, a same-day rerun (nothing changes), and the nightly runs of the next
+    two days (only denials whose urgency or priority moved); VACUUM ANALYZE runs after
+    the load and after the rescores, as autovacuum would (this server has it off);
   * the queue page's server time (query + render through Django's test client, with
     its middleware and PHI audit) at page 1 and at deep keyset pages;
   * the count-and-dollars summary of the filter (uncached);
-  * "next denial" latency with 20 concurrent billers, each thread on its own connection.
-Use a database of its own: the script empties the denial tables it fills.
+  * "next denial" latency with 20 concurrent billers, each a process of its own with
+    its own connection (as gunicorn workers serve them); --next-threads adds the same
+    with 20 threads in one process.
+With --skip-load the loaded rows are reused ("next" hand-outs are put back first);
+add --rescore to time the rescores on them too (the rework cost moves by $1 so every
+score changes). Use a database of its own: the script empties the denial tables.
 """
 
 from __future__ import annotations
@@ -183,20 +190,54 @@ def load(rows: int) -> tuple:
     return practice, billers, loaded
 
 
-def bench_rescore() -> tuple[float, int, float, int]:
+def vacuum_analyze() -> float:
+    """VACUUM ANALYZE the denial table, as autovacuum would after a mass update."""
     from django.db import connection
 
-    from denials.services import denials_rescore
-
     started = time.perf_counter()
-    changed = denials_rescore()
-    first = time.perf_counter() - started
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE denials_denial")
-    started = time.perf_counter()
-    again = denials_rescore()
-    second = time.perf_counter() - started
-    return first, changed, second, again
+    return time.perf_counter() - started
+
+
+def bench_rescore(*, bump_rework: bool) -> list[str]:
+    """Full rescore (every row changes), rerun (none), next day (what really moves).
+
+    On freshly loaded rows every score changes. On rows already scored, the rework
+    cost moves by $1 first, which changes every expected recovery: the same all-rows
+    rewrite as an admin changing the queue settings.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from denials.models import QueueSettings
+    from denials.services import denials_rescore
+
+    lines = []
+    today = timezone.localdate()
+    if bump_rework:
+        row = QueueSettings.objects.first() or QueueSettings()
+        row.rework_cost += 1 if row.rework_cost <= 25 else -1
+        row.save()
+        lines.append(f"rework cost set to ${row.rework_cost} (every score changes)")
+
+    def run(label: str, day) -> None:
+        started = time.perf_counter()
+        changed = denials_rescore(today=day)
+        took = time.perf_counter() - started
+        lines.append(f"{label}: {changed:,} changed in {took:.1f} s")
+
+    run("full rescore, all changed", today)
+    lines.append(f"  VACUUM ANALYZE after it: {vacuum_analyze():.1f} s")
+    run("rescore rerun, same day", today)
+    run("nightly rescore, next day", today + timedelta(days=1))
+    run("nightly rescore, the day after", today + timedelta(days=2))
+    lines.append(f"  VACUUM ANALYZE after them: {vacuum_analyze():.1f} s")
+    # Leave the rows scored for today, as the pages and "next" expect.
+    run("rescore back to today", today)
+    lines.append(f"  VACUUM ANALYZE: {vacuum_analyze():.1f} s")
+    return lines
 
 
 def bench_pages(biller, requests: int) -> dict:
@@ -261,7 +302,8 @@ def bench_pages(biller, requests: int) -> dict:
     return results
 
 
-def bench_next(billers, calls: int) -> list[float]:
+def bench_next_threads(billers, calls: int) -> list[float]:
+    """20 threads in this one process, each on its own connection (shares one GIL)."""
     from django.db import connection
 
     from denials.services import denial_next
@@ -296,6 +338,67 @@ def bench_next(billers, calls: int) -> list[float]:
     return times
 
 
+def _next_worker(database_url, user_pk, practice_ids, calls, barrier, results):
+    """One biller as its own process (like a gunicorn worker), with its connection."""
+    setup_django(database_url)
+    from core.models import User
+    from denials.services import denial_next
+
+    user = User.objects.get(pk=user_pk)
+    got_ids, times = [], []
+    denial_next(user=user, practice_ids=practice_ids)  # open the connection
+    barrier.wait()
+    for _ in range(calls):
+        started = time.perf_counter()
+        got = denial_next(user=user, practice_ids=practice_ids)
+        times.append(time.perf_counter() - started)
+        got_ids.append(got.pk)
+    results.put((times, got_ids))
+
+
+def bench_next_processes(database_url: str, billers, calls: int) -> list[float]:
+    """20 billers as 20 processes pressing "next" at the same moment."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    practice_ids = [billers[0].memberships.first().practice_id]
+    barrier = ctx.Barrier(len(billers))
+    results = ctx.Queue()
+    procs = [
+        ctx.Process(
+            target=_next_worker,
+            args=(database_url, u.pk, practice_ids, calls, barrier, results),
+        )
+        for u in billers
+    ]
+    for p in procs:
+        p.start()
+    times: list[float] = []
+    taken: list[int] = []
+    for _ in procs:
+        mine, got_ids = results.get(timeout=600)
+        times.extend(mine)
+        taken.extend(got_ids)
+    for p in procs:
+        p.join()
+    assert len(taken) == len(set(taken)), "a denial was handed out twice"
+    return times
+
+
+def release_taken() -> None:
+    """Put the denials "next" handed out back on the queue, so runs compare."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "UPDATE denials_denial SET status = 'new', assignee_id = NULL,"
+            " assigned_at = NULL, first_worked_at = NULL"
+            " WHERE status = 'in_progress' AND assignee_id IN"
+            " (SELECT id FROM core_user WHERE username LIKE 'bench%%')"
+        )
+        cur.execute("DELETE FROM denials_denialevent")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True)
@@ -303,6 +406,16 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--next-calls", type=int, default=25)
     parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument(
+        "--rescore",
+        action="store_true",
+        help="with --skip-load: time the rescores too (moves the rework cost by $1)",
+    )
+    parser.add_argument(
+        "--next-threads",
+        action="store_true",
+        help='also time "next" from 20 threads in one process (the GIL bound)',
+    )
     args = parser.parse_args()
     if not args.database_url.startswith("postgres"):
         sys.exit("This benchmark measures PostgreSQL: pass a postgres:// URL.")
@@ -324,21 +437,27 @@ def main() -> None:
             billers = list(
                 User.objects.filter(username__startswith="bench").order_by("pk")
             )
+            release_taken()
+            print(f"VACUUM ANALYZE before timing: {vacuum_analyze():.1f} s")
         else:
             _, billers, loaded = load(args.rows)
             print(f"loaded {args.rows:,} claims + denials in {loaded:.1f} s")
-            first, changed, second, again = bench_rescore()
-            print(
-                f"full rescore: {changed:,} changed in {first:.1f} s;"
-                f" rerun: {again:,} changed in {second:.1f} s"
-            )
+        if args.rescore or not args.skip_load:
+            for line in bench_rescore(bump_rework=args.skip_load):
+                print(line, flush=True)
         for label, times in bench_pages(billers[0], args.requests).items():
-            print(f"{label}: {ms(times)}")
-        next_times = bench_next(billers, args.next_calls)
+            print(f"{label}: {ms(times)}", flush=True)
+        next_times = bench_next_processes(args.database_url, billers, args.next_calls)
         print(
-            f"next denial, {len(billers)} concurrent billers: {ms(next_times)},"
+            f"next denial, {len(billers)} billers as processes: {ms(next_times)},"
             f" mean {statistics.mean(next_times) * 1000:.1f} ms"
         )
+        if args.next_threads:
+            next_times = bench_next_threads(billers, args.next_calls)
+            print(
+                f"next denial, {len(billers)} threads in one process: {ms(next_times)},"
+                f" mean {statistics.mean(next_times) * 1000:.1f} ms"
+            )
 
 
 if __name__ == "__main__":
