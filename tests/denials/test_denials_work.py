@@ -169,9 +169,8 @@ def test_denial_page_shows_the_overturn_chance_as_a_percentage(
     persona_client, biller, practice
 ):
     from denials.services import denials_score
-    from tests.denials.factories_denials import denial_make as make
 
-    denial = make(practice=practice)
+    denial = denial_make(practice=practice)
     denials_score(denial_ids=[denial.pk])
     page = persona_client(biller).get(f"/denials/{denial.pk}/").content.decode()
     assert "<dt>Overturn chance</dt><dd>60% (0 decided appeals" in page
