@@ -2,14 +2,15 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.access import ADMINS, WORKERS, access
+from core.adminsite import admin_practice_ids
 from core.errors import ApplicationError
 from core.models import Practice
-from core.tenancy import user_practice_ids
 from remits.selectors import remit_file_get, remittance_get
 
 from .intake import IngestReport, era_ingest, remittance_release
@@ -93,19 +94,20 @@ def file_status(request: HttpRequest, pk: int) -> HttpResponse:
 def release(request: HttpRequest, pk: int) -> HttpResponse:
     """Post a held payment: to the practice picked, or despite a trace conflict."""
     remittance = remittance_get(user=request.user, pk=pk)
+    admin_of = set(admin_practice_ids(request.user))
+    if remittance.practice_id is not None and remittance.practice_id not in admin_of:
+        raise PermissionDenied(
+            "Only an admin of this practice can release its payment."
+        )
     practice = None
     if request.POST.get("practice"):
         practice = (
-            get_object_or_404(
-                Practice,
-                pk=request.POST["practice"],
-                pk__in=user_practice_ids(request.user),
-            )
+            get_object_or_404(Practice, pk=request.POST["practice"], pk__in=admin_of)
             if str(request.POST["practice"]).isdigit()
             else None
         )
         if practice is None:
-            messages.error(request, "Choose one of your practices.")
+            messages.error(request, "Choose a practice you are an admin of.")
             return redirect("remits:file", remittance.remit_file_id)
     try:
         report = remittance_release(

@@ -3,16 +3,43 @@
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from core.adminsite import is_site_admin
+from core.adminsite import admin_practice_ids, is_site_admin
 from core.tenancy import user_practice_ids
 
 from .models import ClaimPayment, RemitFile, Remittance
 
 
+def _unplaced(user, prefix: str = "") -> Q:
+    """Remittances no practice owns yet (payee unknown): who may see them.
+
+    Superusers see all; a practice admin sees those uploaded for one of their
+    practices; the uploader sees their own. Everyone else sees none.
+    """
+    field = f"{prefix}practice__isnull"
+    if user.is_superuser:
+        return Q(**{field: True})
+    scope = Q(**{field: True, f"{prefix}remit_file__uploaded_by": user})
+    if is_site_admin(user):
+        scope |= Q(
+            **{
+                field: True,
+                f"{prefix}remit_file__practice_hint_id__in": admin_practice_ids(user),
+            }
+        )
+    return scope
+
+
+def remittances_for_user(*, user) -> QuerySet[Remittance]:
+    """Payments of the user's practices, and the unplaced ones they may see."""
+    return Remittance.objects.filter(
+        Q(practice_id__in=user_practice_ids(user)) | _unplaced(user)
+    )
+
+
 def remit_files_for_user(
     *, user, practice_ids: list[int] | None = None
 ) -> QuerySet[RemitFile]:
-    """Files paying the user's practices, that they sent, or (admins) held ones."""
+    """Files paying the user's practices, sent for them or by them, or held for them."""
     allowed = set(user_practice_ids(user))
     if practice_ids is not None:
         allowed &= set(practice_ids)
@@ -20,10 +47,10 @@ def remit_files_for_user(
         Q(remittances__practice_id__in=allowed)
         | Q(practice_hint_id__in=allowed)
         | Q(uploaded_by=user)
+        | _unplaced(user, prefix="remittances__")
     )
-    if is_site_admin(user):
-        # Files nobody can place yet wait for an admin.
-        scope |= Q(remittances__practice__isnull=True)
+    if user.is_superuser:
+        scope |= Q(remittances__isnull=True)  # not an 835 at all: site operators
     return RemitFile.objects.filter(scope).distinct()
 
 
@@ -31,14 +58,20 @@ def remit_file_get(*, user, pk: int) -> RemitFile:
     return get_object_or_404(remit_files_for_user(user=user), pk=pk)
 
 
+def remit_file_remittances(*, user, remit_file: RemitFile) -> QuerySet[Remittance]:
+    """The payments of a file the user may see (a file can pay several practices)."""
+    return (
+        remittances_for_user(user=user)
+        .filter(remit_file=remit_file)
+        .select_related("practice", "payer")
+        .order_by("sequence")
+    )
+
+
 def remittance_get(*, user, pk: int) -> Remittance:
-    """A remittance of the user's practices (admins also see unassigned held ones)."""
-    allowed = user_practice_ids(user)
-    scope = Q(practice_id__in=allowed)
-    if is_site_admin(user):
-        scope |= Q(practice__isnull=True)
+    """A payment of the user's practices, or an unplaced one they may see; else 404."""
     return get_object_or_404(
-        Remittance.objects.filter(scope).select_related(
+        remittances_for_user(user=user).select_related(
             "remit_file", "practice", "payer"
         ),
         pk=pk,

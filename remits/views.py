@@ -22,8 +22,8 @@ def file_list(request: HttpRequest) -> HttpResponse:
 @access(roles=WORKERS)
 def file_detail(request: HttpRequest, pk: int) -> HttpResponse:
     remit_file = selectors.remit_file_get(user=request.user, pk=pk)
-    remittances = remit_file.remittances.select_related("practice", "payer").order_by(
-        "sequence"
+    remittances = selectors.remit_file_remittances(
+        user=request.user, remit_file=remit_file
     )
     return render(
         request,
