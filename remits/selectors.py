@@ -1,6 +1,16 @@
 """Reads of the remits app, scoped to the user's practices."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    Count,
+    DecimalField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from core.adminsite import admin_practice_ids, is_site_admin
@@ -52,6 +62,52 @@ def remit_files_for_user(
     if user.is_superuser:
         scope |= Q(remittances__isnull=True)  # not an 835 at all: site operators
     return RemitFile.objects.filter(scope).distinct()
+
+
+def remit_files_listed(*, user, practice_ids: list[int] | None = None):
+    """Files for the list page, with claims and dollars of the payments the user sees.
+
+    A file can pay several practices: its own totals would show the others' figures.
+    """
+    visible = remittances_for_user(user=user).filter(
+        remit_file=OuterRef("pk"), status__in=["posted", "posted_with_warnings"]
+    )
+
+    def total(field: str):
+        return Coalesce(
+            Subquery(
+                visible.values("remit_file")
+                .annotate(total=Sum(field))
+                .values("total")[:1]
+            ),
+            Value(0),
+            output_field=DecimalField(max_digits=14, decimal_places=2),
+        )
+
+    return remit_files_for_user(user=user, practice_ids=practice_ids).annotate(
+        visible_claims=total("claim_count"),
+        visible_paid=total("paid_total"),
+        visible_payments=Coalesce(
+            Subquery(
+                remittances_for_user(user=user)
+                .filter(remit_file=OuterRef("pk"))
+                .values("remit_file")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
+            Value(0),
+        ),
+    )
+
+
+def remit_file_downloadable(*, user, remit_file: RemitFile) -> bool:
+    """The raw bytes hold every payment of the file: only for who may see them all."""
+    if user.is_superuser:
+        return True
+    all_of_them = remit_file.remittances.count()
+    return all_of_them == (
+        remittances_for_user(user=user).filter(remit_file=remit_file).count()
+    ) and (all_of_them > 0 or remit_file.uploaded_by_id == user.pk)
 
 
 def remit_file_get(*, user, pk: int) -> RemitFile:

@@ -1,3 +1,4 @@
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -13,7 +14,7 @@ from .services import remit_file_path
 @access(roles=WORKERS)
 def file_list(request: HttpRequest) -> HttpResponse:
     """Remit files received for the current practice scope, newest first."""
-    files = selectors.remit_files_for_user(
+    files = selectors.remit_files_listed(
         user=request.user, practice_ids=request_practice_ids(request)
     ).order_by("-received_at")[:200]
     return render(request, "remits/file_list.html", {"files": files})
@@ -25,10 +26,20 @@ def file_detail(request: HttpRequest, pk: int) -> HttpResponse:
     remittances = selectors.remit_file_remittances(
         user=request.user, remit_file=remit_file
     )
+    remittances = list(remittances)
+    posted = [r for r in remittances if r.status in ("posted", "posted_with_warnings")]
     return render(
         request,
         "remits/file_detail.html",
-        {"remit_file": remit_file, "remittances": remittances},
+        {
+            "remit_file": remit_file,
+            "remittances": remittances,
+            "visible_claims": sum(r.claim_count for r in posted),
+            "visible_paid": sum(r.paid_total for r in posted),
+            "downloadable": selectors.remit_file_downloadable(
+                user=request.user, remit_file=remit_file
+            ),
+        },
     )
 
 
@@ -36,6 +47,8 @@ def file_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def file_download(request: HttpRequest, pk: int) -> FileResponse:
     """The raw file as received (admins), audited."""
     remit_file = selectors.remit_file_get(user=request.user, pk=pk)
+    if not selectors.remit_file_downloadable(user=request.user, remit_file=remit_file):
+        raise PermissionDenied("This file also pays practices you do not administer.")
     audit_log(
         action=Action.DOWNLOAD, request=request, object_type="remit_file", object_id=pk
     )

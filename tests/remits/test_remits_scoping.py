@@ -91,3 +91,27 @@ def test_an_admin_cannot_release_into_a_practice_where_they_are_not_admin(
     assert response.status_code == 404
     held.refresh_from_db()
     assert held.status == "held_payee"
+
+
+def test_list_totals_and_raw_download_respect_the_other_practice(
+    persona_client, admin_user, practice, other_practice
+):
+    report = era_ingest(
+        stream=io.BytesIO(two_practice_file(practice, other_practice).encode()),
+        name="two.835",
+        source="api",
+    )
+    client = persona_client(admin_user)  # admin of `practice` only
+    listing = client.get("/remits/").content.decode()
+    assert "$10.00" in listing and "$30.00" not in listing
+    assert (
+        client.get(f"/remits/files/{report.remit_file_id}/download/").status_code == 403
+    )
+    single = era_ingest(
+        stream=io.BytesIO(era([claim("C1", "1", "5", "5")], trace="P3").encode()),
+        name="one.835",
+        source="api",
+    )
+    download = client.get(f"/remits/files/{single.remit_file_id}/download/")
+    assert download.status_code == 200
+    assert b"CLP*C1" in b"".join(download.streaming_content)
