@@ -160,28 +160,27 @@ def era_file_post(
             report.errors += outcome["errors"]
             new_denial_ids += outcome["denials"]
     except x12.X12Error as exc:
-        report.status = "rejected"
         report.errors.append(str(exc))
-        remit_services.remit_file_finish(
-            remit_file=remit_file,
-            status=RemitFile.Status.REJECTED,
-            issues=[
-                {
-                    "severity": "error",
-                    "message": str(exc),
-                    "position": exc.position,
-                    "segment": exc.segment_id,
-                    "element": exc.element,
-                }
-            ],
-            transactions=0,
-            claims=0,
-            denials=0,
-            paid_total=ZERO,
-        )
-        return report
+        if sequence:
+            # Damage after some payments: those stand, the rest of the file did not
+            # read; the status below says "partly posted".
+            file_issues.append(
+                x12.Issue(
+                    "error",
+                    remit_file.original_name,
+                    exc.position,
+                    exc.segment_id,
+                    exc.element,
+                    exc.message,
+                )
+            )
+        else:
+            return _rejected_whole(remit_file, report, exc)
 
-    report.warnings = [str(i) for i in file_issues] + report.warnings
+    broken = any(i.severity == "error" for i in file_issues)
+    report.warnings = [
+        str(i) for i in file_issues if i.severity == "warning"
+    ] + report.warnings
     remittances = list(remit_file.remittances.values_list("status", flat=True))
     posted = sum(s in ("posted", "posted_with_warnings") for s in remittances)
     held = sum(s in ("held_payee", "held_conflict") for s in remittances)
@@ -204,6 +203,8 @@ def era_file_post(
         report.status = "rejected"
     else:
         report.status = "duplicate"
+    if broken and report.status in ("posted", "posted_with_warnings"):
+        report.status = "partial"
     if only_sequence is None:
         totals = remit_file.remittances.filter(
             status__in=["posted", "posted_with_warnings"]
@@ -227,6 +228,29 @@ def era_file_post(
         practice_ids={p for p, _, _ in posted},
         dates={pay or prod for _, pay, prod in posted if pay or prod},
         recovered=report.recovered,
+    )
+    return report
+
+
+def _rejected_whole(remit_file: RemitFile, report: IngestReport, exc) -> IngestReport:
+    """Nothing in the file could be read as an 835."""
+    report.status = "rejected"
+    remit_services.remit_file_finish(
+        remit_file=remit_file,
+        status=RemitFile.Status.REJECTED,
+        issues=[
+            {
+                "severity": "error",
+                "message": str(exc),
+                "position": exc.position,
+                "segment": exc.segment_id,
+                "element": exc.element,
+            }
+        ],
+        transactions=0,
+        claims=0,
+        denials=0,
+        paid_total=ZERO,
     )
     return report
 

@@ -315,3 +315,14 @@ def test_same_interchange_number_from_a_sender_with_other_content_is_held(practi
     assert "interchange control number 000000555 from SENDER" in message
     assert "a.835" in message
     assert ClaimPayment.objects.filter(remittance=held).count() == 0
+
+
+@pytest.mark.django_db
+def test_a_file_that_turns_unreadable_after_a_payment_keeps_that_payment(practice):
+    good = era([AUTH_DENIAL], trace="G1")
+    tail = "ISA*00*garbage-that-is-not-an-interchange~\nST*837*0001~\n"
+    report = ingest(good + tail)
+    assert report.claims == 1 and report.denials == 1
+    assert report.status == "partial"
+    assert "'837' is not 835" in report.errors[0]
+    assert RemitFile.objects.get().status == "partial"
