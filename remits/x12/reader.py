@@ -560,7 +560,8 @@ class _Reader:
                     c.pos,
                     "CLP",
                     None,
-                    f"claim {e[1]!r} does not balance: charge {c.charge} - adjustments "
+                    f"claim {e[1] if ne > 1 else ''!r} does not balance: charge "
+                    f"{c.charge} - adjustments "
                     f"{c.cas_total} != paid {c.paid}",
                 )
             tx.claim_count += 1

@@ -478,3 +478,17 @@ def test_x12error_attributes():
     )
     assert str(err) == "era.835: segment 14 (CLP), element CLP03: 'abc' is not a number"
     assert (err.position, err.segment_id, err.element) == (14, "CLP", "CLP03")
+
+
+def test_a_clp_with_no_elements_is_an_error_not_a_crash():
+    from remits.x12 import parse_835
+
+    text = (
+        "ISA*00*          *00*          *ZZ*S              *ZZ*R              *"
+        "260101*1200*^*00501*000000001*0*P*:~GS*HP*S*R*20260101*1200*1*X*005010X221A1~"
+        "ST*835*0001~BPR*I*0*C*NON************20260101~TRN*1*T*1~LX*1~CLP~"
+        "SE*6*0001~GE*1*1~IEA*1*000000001~"
+    )
+    (tx,) = parse_835(text.encode(), filename="x.835")
+    assert tx.rejected
+    assert any("CLP01" in str(i) for i in tx.errors)
