@@ -9,10 +9,17 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection
+from hypothesis import settings as hypothesis_settings
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by
 # the test itself are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# CI explores the same examples every run (a red CI must be reproducible); a
+# developer's run explores new ones.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 REQUIRE_SERVICES = os.environ.get("OVERTURN_REQUIRE_SERVICES") == "1"
@@ -43,9 +50,9 @@ def chromium_path() -> str:
 @pytest.fixture(autouse=True)
 def _fast_hashing_and_eager_tasks(settings, request):
     """Cheap password hashing; tasks in-process unless a test runs a real worker."""
-    from config.celery_app import app
-
     from django.core.cache import cache
+
+    from config.celery_app import app
 
     cache.clear()  # cached figures must not leak from one test's data to the next
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
