@@ -1,4 +1,3 @@
-from .middleware import ALL_PRACTICES  # noqa: F401 (re-exported for templates)
 from .models import Practice
 from .tenancy import user_practice_roles
 
