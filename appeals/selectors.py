@@ -127,8 +127,8 @@ def siblings_for(*, denial: Denial, user, limit: int = 25) -> QuerySet[Denial]:
         .filter(
             Q(account_number=denial.account_number) | Q(category_id=denial.category_id)
         )
-        .select_related("category")
-        .order_by("-priority", "id")[:limit]
+        .select_related("category", "score")
+        .order_by("-score__priority", "id")[:limit]
     )
 
 

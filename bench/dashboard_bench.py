@@ -92,8 +92,7 @@ INSERT INTO denials_denial (
     recovered_amount, written_off_amount, codes, group_code, carc, rarc, denied_lines, reason,
     category_id, root_cause_id, root_cause_confirmed, is_initial, excluded_from_rates, status,
     first_worked_at, appealed_at, resolved_at, resolution_note, no_appeal_rights,
-    deadline_note, priority, priority_parts, priority_explanation, write_off_review,
-    was_appealed)
+    deadline_note, was_appealed)
 SELECT c.practice_id, c.payer_id, c.id, c.account_number, c.payer_claim_number, 'Bench, Pat',
        c.rendering_npi, r.payment_date, r.payment_date, r.payment_date + interval '1 day 9 hours',
        'full', c.charge, c.charge,
@@ -106,7 +105,7 @@ SELECT c.practice_id, c.payer_id, c.id, c.account_number, c.payer_claim_number, 
        CASE WHEN c.position %% 7 < 3 THEN r.payment_date + (1 + c.position %% 11) * interval '1 day' END,
        CASE WHEN c.position %% 7 IN (0, 2) THEN r.payment_date + interval '12 days' END,
        CASE WHEN c.position %% 7 < 2 THEN r.payment_date + interval '40 days' END,
-       '', false, '', 0, '{}', '', false, c.position %% 7 IN (0, 2)
+       '', false, '', c.position %% 7 IN (0, 2)
 FROM remits_claimpayment c
 JOIN remits_remittance r ON r.id = c.remittance_id
 JOIN remits_adjustment a ON a.claim_id = c.id

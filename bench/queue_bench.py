@@ -5,7 +5,7 @@
         --database-url postgres://postgres@127.0.0.1:5432/overturn_bench --rows 1000000
 
 Loads the rows set-based (INSERT ... SELECT over generate_series: claims, then the
-denials that reference them), then measures:
+denials that reference them and their score rows), then measures:
   * a full rescore of every open denial (denials.services.denials_rescore) where every
     score changes, a same-day rerun (nothing changes), and the nightly runs of the next
     two days (only denials whose urgency or priority moved); VACUUM ANALYZE runs after
@@ -83,7 +83,8 @@ def load(rows: int) -> tuple:
         billers.append(user)
     with connection.cursor() as cur:
         cur.execute(
-            "TRUNCATE denials_denialevent, denials_denial, remits_adjustment,"
+            "TRUNCATE denials_denialevent, denials_denialscore, denials_denial,"
+            " remits_adjustment,"
             " remits_serviceline, remits_claimpayment CASCADE"
         )
     classes = [
@@ -160,9 +161,7 @@ def load(rows: int) -> tuple:
               billed_amount, denied_amount, recovered_amount, written_off_amount, codes,
               group_code, carc, rarc, denied_lines, reason, category_id, root_cause_id,
               root_cause_confirmed, is_initial, excluded_from_rates, status,
-              resolution_note, no_appeal_rights, deadline_note, priority,
-              priority_parts,
-              priority_explanation, write_off_review, was_appealed)
+              resolution_note, no_appeal_rights, deadline_note, was_appealed)
             SELECT c.id, c.practice_id, c.payer_id, c.id, c.account_number,
               c.payer_claim_number, c.patient_last || ', ' || c.patient_first, '',
               DATE '2026-06-01' + (c.id %% 150)::int,
@@ -172,10 +171,19 @@ def load(rows: int) -> tuple:
               ({carcs})[1 + c.id %% 10], '', '[]', 'bench denial',
               ({cat_ids})[1 + c.id %% {len(categories)}],
               ({cat_ids})[1 + c.id %% {len(categories)}],
-              false, true, false, 'new', '', false, '', 0, '{{}}', '', false, false
+              false, true, false, 'new', '', false, '', false
             FROM remits_claimpayment AS c
             """,
             [],
+        )
+        # Each denial's score row (not scored yet), as the intake creates them.
+        cur.execute(
+            """
+            INSERT INTO denials_denialscore (
+              denial_id, practice_id, priority, priority_parts, priority_explanation,
+              write_off_review, open, unclaimed)
+            SELECT id, practice_id, 0, '{}', '', false, true, true FROM denials_denial
+            """
         )
         for table in ("remits_claimpayment", "denials_denial"):
             cur.execute(
@@ -186,17 +194,19 @@ def load(rows: int) -> tuple:
     loaded = time.perf_counter() - started
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE denials_denial")
+        cur.execute("VACUUM ANALYZE denials_denialscore")
         cur.execute("VACUUM ANALYZE remits_claimpayment")
     return practice, billers, loaded
 
 
 def vacuum_analyze() -> float:
-    """VACUUM ANALYZE the denial table, as autovacuum would after a mass update."""
+    """VACUUM ANALYZE the denial tables, as autovacuum would after a mass update."""
     from django.db import connection
 
     started = time.perf_counter()
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE denials_denial")
+        cur.execute("VACUUM ANALYZE denials_denialscore")
     return time.perf_counter() - started
 
 
@@ -262,12 +272,14 @@ def bench_pages(biller, requests: int) -> dict:
         results[label] = times
 
     timed("queue page 1 (priority)", "/denials/", requests)
-    open_rows = Denial.objects.filter(status__in=Denial.OPEN_STATUSES).order_by(
-        "-priority", "-id"
+    open_rows = (
+        Denial.objects.filter(status__in=Denial.OPEN_STATUSES)
+        .select_related("score")
+        .order_by("-score__priority", "-id")
     )
     total = open_rows.count()
     for depth in (total // 2, total - 100):
-        row = open_rows.only("id", "priority")[depth]
+        row = open_rows.only("id", "score__priority")[depth]
         after = cursor_for(row, ORDERINGS["priority"])
         timed(f"queue deep page at row {depth:,}", f"/denials/?after={after}", requests)
     other = max(20, requests // 4)
@@ -395,6 +407,11 @@ def release_taken() -> None:
             " assigned_at = NULL, first_worked_at = NULL"
             " WHERE status = 'in_progress' AND assignee_id IN"
             " (SELECT id FROM core_user WHERE username LIKE 'bench%%')"
+        )
+        cur.execute(
+            "UPDATE denials_denialscore SET unclaimed = true WHERE NOT unclaimed"
+            " AND denial_id IN (SELECT id FROM denials_denial WHERE status = 'new'"
+            " AND assignee_id IS NULL)"
         )
         cur.execute("DELETE FROM denials_denialevent")
 

@@ -16,7 +16,7 @@ from remits.models import Payer
 
 from .intake import era_ingest
 from .models import Denial, DenialEvent
-from .services import denials_score
+from .services import denial_scores_mirror, denials_score
 
 MONTHS = 24
 
@@ -181,3 +181,4 @@ def _work_history(*, today: date, rng: random.Random) -> None:
         batch_size=1000,
     )
     DenialEvent.objects.bulk_create(events, batch_size=1000)
+    denial_scores_mirror(denial_ids=[d.pk for d in changed])

@@ -17,15 +17,26 @@ class Ordering:
     field: str
     descending: bool
     nullable: bool = False
+    # The attribute of a row holding the value, when not the field's own name.
+    attr: str = ""
+    # The tie-breaking id, spelled on the table of the sort index so that the keyset
+    # condition on it is part of that index's range (the denial's id, copied there).
+    id_field: str = "id"
 
     def order_by(self) -> list:
         if self.descending:
-            return [F(self.field).desc(), F("id").desc()]
-        return [F(self.field).asc(nulls_last=self.nullable or None), F("id").asc()]
+            return [F(self.field).desc(), F(self.id_field).desc()]
+        return [
+            F(self.field).asc(nulls_last=self.nullable or None),
+            F(self.id_field).asc(),
+        ]
 
 
 ORDERINGS = {
-    "priority": Ordering("priority", descending=True),
+    # The score row carries the sort index: (practice, priority, id) of open denials.
+    "priority": Ordering(
+        "score__priority", descending=True, attr="priority", id_field="score__denial_id"
+    ),
     "amount": Ordering("denied_amount", descending=True),
     "deadline": Ordering("appeal_deadline", descending=False, nullable=True),
     "age": Ordering("posted_at", descending=False),
@@ -33,9 +44,18 @@ ORDERINGS = {
 
 
 def denials_filter(
-    qs: QuerySet[Denial], *, data: dict, user, today: date | None = None
+    qs: QuerySet[Denial],
+    *,
+    data: dict,
+    user,
+    today: date | None = None,
+    sorted_by_score: bool = True,
 ) -> QuerySet[Denial]:
-    """Narrow a (user-scoped) queryset by the cleaned DenialFilterForm data."""
+    """Narrow a (user-scoped) queryset by the cleaned DenialFilterForm data.
+
+    `sorted_by_score=False` (counts, totals) leaves out the conditions that only
+    serve the score table's sort index.
+    """
     today = today or timezone.localdate()
     if data.get("practice"):
         qs = qs.filter(practice_id=data["practice"])
@@ -52,6 +72,9 @@ def denials_filter(
     status = data.get("status") or "open"
     if status == "open":
         qs = qs.filter(status__in=Denial.OPEN_STATUSES)
+        if sorted_by_score:
+            # The score's mirror of "open" lets the queue read its partial index.
+            qs = qs.filter(score__open=True)
     elif status == "resolved":
         qs = qs.filter(status__in=Denial.RESOLVED_STATUSES)
     elif status != "all":
@@ -90,7 +113,7 @@ def denials_filter(
         qs = qs.filter(posted_at__lt=now - timedelta(days=int(age)))
     write_off = data.get("write_off") or ""
     if write_off:
-        qs = qs.filter(write_off_review=write_off == "yes")
+        qs = qs.filter(score__write_off_review=write_off == "yes")
     # The dashboard's "denials behind this number" links use these.
     if data.get("root_cause") is not None:
         qs = qs.filter(root_cause_id=data["root_cause"])
@@ -136,7 +159,7 @@ def _decode_value(ordering: Ordering, raw: str):
             raise BadCursor("empty value")
         return None
     try:
-        if ordering.field in ("priority", "denied_amount"):
+        if ordering.field in ("score__priority", "denied_amount"):
             return Decimal(raw)
         if ordering.field == "appeal_deadline":
             return date.fromisoformat(raw)
@@ -149,7 +172,8 @@ def _decode_value(ordering: Ordering, raw: str):
 
 def cursor_for(denial: Denial, ordering: Ordering) -> str:
     """The `after` value that continues the list after this row: `value~id`."""
-    return f"{_encode_value(getattr(denial, ordering.field))}~{denial.pk}"
+    value = getattr(denial, ordering.attr or ordering.field)
+    return f"{_encode_value(value)}~{denial.pk}"
 
 
 def keyset_after(
@@ -160,15 +184,15 @@ def keyset_after(
     if not sep or not raw_id.isdigit():
         raise BadCursor("A page cursor looks like value~id.")
     value, pk = _decode_value(ordering, raw), int(raw_id)
-    name = ordering.field
+    name, key = ordering.field, ordering.id_field
     if value is None:
         # Nulls sort last: only the null tail after this id remains.
-        return qs.filter(**{f"{name}__isnull": True, "id__gt": pk})
+        return qs.filter(**{f"{name}__isnull": True, f"{key}__gt": pk})
     if ordering.descending:
         return qs.filter(**{f"{name}__lte": value}).filter(
-            Q(**{f"{name}__lt": value}) | Q(**{name: value, "id__lt": pk})
+            Q(**{f"{name}__lt": value}) | Q(**{name: value, f"{key}__lt": pk})
         )
-    after = Q(**{f"{name}__gt": value}) | Q(**{name: value, "id__gt": pk})
+    after = Q(**{f"{name}__gt": value}) | Q(**{name: value, f"{key}__gt": pk})
     if ordering.nullable:
         after |= Q(**{f"{name}__isnull": True})
         return qs.filter(after)

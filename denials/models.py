@@ -225,25 +225,14 @@ class Denial(models.Model):
     appeal_deadline = models.DateField(null=True, blank=True)
     no_appeal_rights = models.BooleanField(default=False)
     deadline_note = models.CharField(max_length=300, blank=True)
-    priority = models.DecimalField(max_digits=14, decimal_places=4, default=0)
-    priority_parts = models.JSONField(default=dict, blank=True)
-    priority_explanation = models.CharField(max_length=300, blank=True)
-    write_off_review = models.BooleanField(
-        default=False, help_text="Deadline passed or expected recovery below rework cost."
-    )
-    scored_at = models.DateTimeField(null=True, blank=True)
+    # The score itself (priority, its parts, write-off review) lives in DenialScore:
+    # a rescore rewrites those narrow rows, not this wide one with its many indexes.
     # Set once this denial went to an appeal; its resolution then teaches the scoring.
     was_appealed = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["-priority", "id"]
+        ordering = ["-score__priority", "id"]
         indexes = [
-            # The queue's default order: open items by priority, keyset on (priority, id).
-            models.Index(
-                fields=["practice", "-priority", "-id"], name="denial_open_priority",
-                condition=models.Q(status__in=["new", "in_progress", "appealed",
-                                               "corrected_sent", "pending_payer"]),
-            ),
             # The queue sorted by deadline (soonest first) and by amount (largest first).
             models.Index(
                 fields=["practice", "appeal_deadline", "id"], name="denial_open_deadline",
@@ -254,11 +243,6 @@ class Denial(models.Model):
                 fields=["practice", "-denied_amount", "-id"], name="denial_open_amount",
                 condition=models.Q(status__in=["new", "in_progress", "appealed",
                                                "corrected_sent", "pending_payer"]),
-            ),
-            # "Next denial": the best unassigned open item.
-            models.Index(
-                fields=["-priority", "-id"], name="denial_next_unassigned",
-                condition=models.Q(assignee__isnull=True, status="new"),
             ),
             # A later 835 paying a denied claim, and repeat-denial linking.
             models.Index(fields=["practice", "account_number"], name="denial_account"),
@@ -286,9 +270,69 @@ class Denial(models.Model):
 
         return reverse("denials:detail", args=[self.pk])
 
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None) -> None:
+        """Reload the row and, on a full reload, its score (as when it was a column)."""
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        if fields is None:
+            self._state.fields_cache.pop("score", None)
+            self._score_value("priority", None)
+
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_unclaimed(self) -> bool:
+        return self.status == self.Status.NEW and self.assignee_id is None
+
+    # The score's fields, read through its row (select_related("score") avoids a
+    # query per denial); a denial not scored yet reads as priority 0.
+    def _score_value(self, name: str, default):
+        try:
+            return getattr(self.score, name)
+        except DenialScore.DoesNotExist:
+            return default
+
+    @property
+    def priority(self):
+        from decimal import Decimal
+
+        return self._score_value("priority", Decimal(0))
+
+    @property
+    def priority_parts(self) -> dict:
+        return self._score_value("priority_parts", {})
+
+    @property
+    def priority_explanation(self) -> str:
+        """The score's line without the days left.
+
+        Rendered from the parts (a rescore does not store it: formatting a million
+        lines cost more than the rest of the write); a stored line remains only for
+        parts from before rework_cost was a part.
+        """
+        from django.utils import timezone
+
+        from .scoring import explain
+
+        stored = self._score_value("priority_explanation", "")
+        parts = self.priority_parts or {}
+        if stored or "rework_cost" not in parts:
+            return stored
+        deadline = self.appeal_deadline
+        days_left = None if deadline is None else (deadline - timezone.localdate()).days
+        return explain(
+            denied_amount=self.denied_amount, parts=parts, days_left=days_left,
+            no_appeal_rights=self.no_appeal_rights, with_days=False,
+        )
+
+    @property
+    def write_off_review(self) -> bool:
+        return self._score_value("write_off_review", False)
+
+    @property
+    def scored_at(self):
+        return self._score_value("scored_at", None)
 
     @property
     def score_explanation(self) -> str:
@@ -308,7 +352,7 @@ class Denial(models.Model):
 
         parts = self.priority_parts or {}
         if "rework_cost" not in parts:
-            return self.priority_explanation
+            return self._score_value("priority_explanation", "")
         days_left = (
             None if self.appeal_deadline is None else (self.appeal_deadline - today).days
         )
@@ -316,6 +360,54 @@ class Denial(models.Model):
             denied_amount=self.denied_amount, parts=parts, days_left=days_left,
             no_appeal_rights=self.no_appeal_rights,
         )
+
+
+class DenialScore(models.Model):
+    """A denial's priority score: the narrow, volatile row a rescore rewrites.
+
+    Kept apart from the wide denial row so that a rescore of a million denials writes
+    small tuples through three indexes, not ~800-byte ones through ten. It carries the
+    queue's sort index, so the mirrors of the denial's state that the queue and "next"
+    filter on (open; new and unassigned) are kept here too, by the services that change
+    that state.
+    """
+
+    denial = models.OneToOneField(
+        Denial, primary_key=True, on_delete=models.CASCADE, related_name="score"
+    )
+    # The denial's practice, copied: the queue's index is led by it.
+    practice = models.ForeignKey(
+        "core.Practice", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    priority = models.DecimalField(max_digits=14, decimal_places=4, default=0)
+    priority_parts = models.JSONField(default=dict, blank=True)
+    priority_explanation = models.CharField(max_length=300, blank=True)
+    write_off_review = models.BooleanField(
+        default=False,
+        help_text="Deadline passed or expected recovery below rework cost.",
+    )
+    scored_at = models.DateTimeField(null=True, blank=True)
+    # Mirrors of the denial: status is open; status is new and nobody has it.
+    open = models.BooleanField(default=True)
+    unclaimed = models.BooleanField(default=True)
+
+    class Meta:
+        indexes = [
+            # The queue's default order: open items by priority; keyset (priority, id).
+            models.Index(
+                fields=["practice", "-priority", "-denial"],
+                name="score_open_priority",
+                condition=models.Q(open=True),
+            ),
+            # "Next denial": the best unassigned new item.
+            models.Index(
+                fields=["-priority", "-denial"], name="score_next_unclaimed",
+                condition=models.Q(unclaimed=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Score {self.priority} of denial {self.denial_id}"
 
 
 class DenialEvent(models.Model):

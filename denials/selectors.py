@@ -27,6 +27,7 @@ def denial_get(*, user, pk: int) -> Denial:
             "category",
             "root_cause",
             "assignee",
+            "score",
             "claim__remittance__remit_file",
         ),
         pk=pk,
@@ -49,13 +50,13 @@ QUEUE_FIELDS = (
     "codes",
     "appeal_deadline",
     "no_appeal_rights",
-    "priority",
-    "priority_explanation",
-    "priority_parts",
+    "score__priority",
+    "score__priority_explanation",
+    "score__priority_parts",
+    "score__write_off_review",
     "status",
     "posted_at",
     "first_worked_at",
-    "write_off_review",
     "remit_date",
     "practice__name",
     "payer__name",
@@ -64,12 +65,23 @@ QUEUE_FIELDS = (
 )
 
 
-def denials_queue(*, user, practice_ids: list[int] | None = None) -> QuerySet[Denial]:
-    """Queue rows with what each row shows loaded in the same query."""
-    return (
-        denials_for_user(user=user, practice_ids=practice_ids)
-        .select_related("practice", "payer", "category", "assignee")
-        .only(*QUEUE_FIELDS)
+def denials_queue(
+    *, user, practice_ids: list[int] | None = None, sorted_by_score: bool = True
+) -> QuerySet[Denial]:
+    """Queue rows with what each row shows loaded in the same query.
+
+    For pages sorted by score, the practice condition is repeated on the score row:
+    the queue's sort index (practice, priority, id) lives there. Counts and totals
+    (`sorted_by_score=False`) leave the score table out of the query.
+    """
+    allowed = set(user_practice_ids(user))
+    if practice_ids is not None:
+        allowed &= set(practice_ids)
+    qs = Denial.objects.filter(practice_id__in=allowed)
+    if sorted_by_score:
+        qs = qs.filter(score__practice_id__in=allowed)
+    return qs.select_related("practice", "payer", "category", "assignee", "score").only(
+        *QUEUE_FIELDS
     )
 
 
@@ -162,6 +174,7 @@ def denial_detail(*, user, pk: int) -> Denial:
             "category__department",
             "root_cause",
             "assignee",
+            "score",
             "claim__remittance__remit_file",
         )
         .prefetch_related(

@@ -1,5 +1,6 @@
 """Writes of the denials app: denials from posted claims, scoring, and the work on them."""
 
+import functools
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -24,6 +25,7 @@ from .models import (
     CodeMapping,
     Denial,
     DenialEvent,
+    DenialScore,
     QueueSettings,
 )
 
@@ -166,6 +168,7 @@ def denials_from_claims(
             )
         )
     bulk_insert(Denial, new)
+    _scores_create(new)
     events = [
         DenialEvent(
             denial=d,
@@ -180,6 +183,51 @@ def denials_from_claims(
     return new, recovered
 
 
+def _scores_create(denials: Sequence[Denial]) -> None:
+    """Give new denials their (not yet computed) score rows, set-based."""
+    from django.db import connection
+
+    from core.bulk import insert_rows
+
+    rows = [
+        (d.pk, d.practice_id, ZERO, "{}", "", False, d.is_open, d.is_unclaimed)
+        for d in denials
+    ]
+    with connection.cursor() as cursor:
+        insert_rows(
+            cursor, DenialScore._meta.db_table,
+            ["denial_id", "practice_id", "priority", "priority_parts",
+             "priority_explanation", "write_off_review", "open", "unclaimed"],
+            rows,
+        )
+
+
+def _score_mirror(denial: Denial) -> None:
+    """Copy the denial's state the queue's indexes filter on into its score row."""
+    updated = DenialScore.objects.filter(denial_id=denial.pk).update(
+        open=denial.is_open, unclaimed=denial.is_unclaimed
+    )
+    if not updated:
+        DenialScore.objects.create(
+            denial_id=denial.pk, practice_id=denial.practice_id,
+            open=denial.is_open, unclaimed=denial.is_unclaimed,
+        )
+
+
+def denial_scores_mirror(*, denial_ids: Sequence[int]) -> int:
+    """Set-based: copy open / new-and-unassigned of many denials into their scores.
+
+    For writes that change many denials' state at once (demo history, bulk scripts).
+    """
+    from django.db.models import Exists, OuterRef
+
+    same = Denial.objects.filter(pk=OuterRef("denial_id"))
+    return DenialScore.objects.filter(denial_id__in=list(denial_ids)).update(
+        open=Exists(same.filter(status__in=Denial.OPEN_STATUSES)),
+        unclaimed=Exists(same.filter(status=Denial.Status.NEW, assignee__isnull=True)),
+    )
+
+
 @transaction.atomic
 def denial_recover(*, denial: Denial, amount: Decimal, note: str = "", by=None) -> Denial:
     """Resolve a denial as recovered with the amount the payer paid."""
@@ -189,9 +237,10 @@ def denial_recover(*, denial: Denial, amount: Decimal, note: str = "", by=None) 
     denial.recovered_amount = (denial.recovered_amount or ZERO) + amount
     denial.resolved_at = timezone.now()
     denial.resolution_note = note
-    denial.write_off_review = False
     denial.save(update_fields=["status", "recovered_amount", "resolved_at",
-                               "resolution_note", "write_off_review"])
+                               "resolution_note"])
+    DenialScore.objects.filter(denial_id=denial.pk).update(write_off_review=False)
+    _score_mirror(denial)
     DenialEvent.objects.create(
         denial=denial, actor=by, kind=DenialEvent.Kind.PAYMENT, from_status=before,
         to_status=denial.status, text=note, amount=amount,
@@ -246,9 +295,10 @@ def overturn_stats(practice_ids: Iterable[int]) -> dict[tuple, tuple[int, int]]:
     }
 
 
+DEADLINE_FIELDS = ["appeal_deadline", "no_appeal_rights", "deadline_note"]
 SCORE_FIELDS = [
-    "appeal_deadline", "no_appeal_rights", "deadline_note", "priority", "priority_parts",
-    "priority_explanation", "write_off_review", "scored_at",
+    "priority", "priority_parts", "priority_explanation", "write_off_review",
+    "scored_at",
 ]
 
 
@@ -272,13 +322,14 @@ def denials_score(*, denial_ids: Sequence[int], today: date | None = None) -> in
 SCORE_INPUTS = (
     "id", "practice_id", "payer_id", "category_id", "carc", "denied_amount",
     "remit_date", "service_date", "appeal_deadline", "no_appeal_rights", "deadline_note",
-    "priority", "write_off_review", "priority_parts",
+    "score__priority", "score__write_off_review", "score__priority_parts",
 )
 
 
 def _score_and_write(rows: list[tuple], *, today: date,
                      settings_row: QueueSettings | None = None,
-                     stats: dict[tuple, tuple[int, int]] | None = None) -> int:
+                     stats: dict[tuple, tuple[int, int]] | None = None,
+                     write=None) -> int:
     """Score rows of SCORE_INPUTS in memory and write back only the changed ones."""
     settings_row = settings_row or QueueSettings.objects.first() or QueueSettings()
     rework_cost = Decimal(str(settings_row.rework_cost))
@@ -288,7 +339,9 @@ def _score_and_write(rows: list[tuple], *, today: date,
         stats = overturn_stats({r[1] for r in rows})
     deadline_cache: dict[tuple, deadlines.Deadline] = {}
     chance_cache: dict[tuple, tuple[Decimal, int]] = {}
+    changed_deadlines: list[tuple] = []
     changed: list[tuple] = []
+    moved = 0
     score_denial = scoring.score_denial
     for (pk, practice_id, payer_id, category_id, carc, amount, remit_date, service_date,
          *old) in rows:
@@ -319,63 +372,169 @@ def _score_and_write(rows: list[tuple], *, today: date,
         parts = s.parts()
         parts["level"] = dl.level
         parts["outcomes"] = decided
-        new = (dl.deadline, dl.no_appeal_rights, dl.note[:300], s.priority,
-               s.write_off_review, parts)
-        if tuple(old) != new:
-            changed.append((pk, *new[:4], parts, s.summary[:300], s.write_off_review))
-    if changed:
-        _write_scores(changed)
-    return len(changed)
+        deadline = (dl.deadline, dl.no_appeal_rights, dl.note[:300])
+        score = (s.priority, s.write_off_review, parts)
+        deadline_moved = tuple(old[:3]) != deadline
+        if deadline_moved:
+            changed_deadlines.append((pk, *deadline))
+        if tuple(old[3:]) != score:
+            # No stored line: Denial.priority_explanation renders it from the parts.
+            changed.append((pk, practice_id, s.priority, parts, "", s.write_off_review))
+            moved += 1
+        elif deadline_moved:
+            moved += 1
+    if moved:
+        (write or _write_scores)(changed_deadlines, changed)
+    return moved
 
 
-def _write_scores(changed: list[tuple]) -> None:
-    """Write (id, *score fields) rows: COPY + UPDATE ... FROM on PostgreSQL."""
-    import json
+def _write_scores(deadline_rows: list[tuple], score_rows: list[tuple]) -> None:
+    """Write (id, *DEADLINE_FIELDS) rows to denials, (id, practice, *score) to scores.
+
+    PostgreSQL: COPY into temp tables + UPDATE ... FROM. Denials get written only when
+    their deadline moved (a rule change); a rescore otherwise rewrites score rows only.
+    """
 
     from django.db import connection
 
     now = timezone.now()
     if connection.vendor != "postgresql":
-        objs = []
-        for pk, *values in changed:
-            d = Denial(pk=pk, scored_at=now)
-            for name, value in zip(SCORE_FIELDS[:-1], values, strict=True):
-                setattr(d, name, value)
-            objs.append(d)
-        Denial.objects.bulk_update(objs, SCORE_FIELDS, batch_size=1000)
+        _write_scores_orm(deadline_rows, score_rows, now)
         return
-    table = Denial._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         # Scores are recomputed from the rows themselves: losing the last batches of
         # a crash loses nothing a rerun does not rebuild, so skip waiting for the flush.
         cursor.execute("SET LOCAL synchronous_commit = off")
         # A batch statement: compiling it (JIT) costs more than it saves.
         cursor.execute("SET LOCAL jit = off")
+        if deadline_rows:
+            cursor.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS denial_deadlines ("
+                " id bigint PRIMARY KEY, appeal_deadline date,"
+                " no_appeal_rights boolean, deadline_note text) ON COMMIT DELETE ROWS"
+            )
+            # An enclosing transaction keeps earlier batches' rows: start empty.
+            cursor.execute("TRUNCATE denial_deadlines")
+            with cursor.copy("COPY denial_deadlines FROM STDIN") as copy:
+                for row in deadline_rows:
+                    copy.write_row(row)
+            cursor.execute(
+                f"UPDATE {Denial._meta.db_table} AS d"
+                " SET appeal_deadline = s.appeal_deadline,"
+                " no_appeal_rights = s.no_appeal_rights,"
+                " deadline_note = s.deadline_note"
+                " FROM denial_deadlines AS s WHERE d.id = s.id"
+                # The batch's id range: without it the planner, blind to the temp
+                # table's size, hash-joins a scan of the whole table per batch.
+                " AND d.id BETWEEN %s AND %s",
+                [deadline_rows[0][0], deadline_rows[-1][0]],
+            )
+        if not score_rows:
+            return
         cursor.execute(
             "CREATE TEMP TABLE IF NOT EXISTS denial_scores ("
-            " id bigint PRIMARY KEY, appeal_deadline date, no_appeal_rights boolean,"
-            " deadline_note text, priority numeric(14,4), priority_parts jsonb,"
-            " priority_explanation text, write_off_review boolean) ON COMMIT DELETE ROWS"
+            " id bigint PRIMARY KEY, practice_id bigint, priority numeric(14,4),"
+            " priority_parts jsonb, priority_explanation text,"
+            " write_off_review boolean) ON COMMIT DELETE ROWS"
         )
-        # An enclosing transaction keeps earlier batches' rows: start empty.
         cursor.execute("TRUNCATE denial_scores")
-        dumps = json.dumps
+        dumps = _parts_json
         with cursor.copy("COPY denial_scores FROM STDIN") as copy:
-            for pk, deadline, no_rights, note, priority, parts, text, review in changed:
-                copy.write_row((pk, deadline, no_rights, note, priority,
-                                dumps(parts), text, review))
+            for pk, practice_id, priority, parts, text, review in score_rows:
+                copy.write_row((pk, practice_id, priority, dumps(parts), text, review))
+        table = DenialScore._meta.db_table
         cursor.execute(
-            f"UPDATE {table} AS d SET appeal_deadline = s.appeal_deadline,"
-            " no_appeal_rights = s.no_appeal_rights, deadline_note = s.deadline_note,"
-            " priority = s.priority, priority_parts = s.priority_parts,"
+            f"UPDATE {table} AS d SET priority = s.priority,"
+            " priority_parts = s.priority_parts,"
             " priority_explanation = s.priority_explanation,"
             " write_off_review = s.write_off_review, scored_at = %s"
-            " FROM denial_scores AS s WHERE d.id = s.id"
-            # The batch's id range: without it the planner, blind to the temp
-            # table's size, hash-joins a scan of the whole denial table per batch.
-            " AND d.id BETWEEN %s AND %s",
-            [now, min(row[0] for row in changed), max(row[0] for row in changed)],
+            " FROM denial_scores AS s WHERE d.denial_id = s.id"
+            " AND d.denial_id BETWEEN %s AND %s",
+            [now, score_rows[0][0], score_rows[-1][0]],
         )
+        if cursor.rowcount < len(score_rows):
+            # Denials without a score row yet (created before it was kept): add it.
+            denials = Denial._meta.db_table
+            marks = ", ".join(["%s"] * len(Denial.OPEN_STATUSES))
+            cursor.execute(
+                f"INSERT INTO {table} (denial_id, practice_id, priority,"
+                " priority_parts, priority_explanation, write_off_review, scored_at,"
+                " open, unclaimed)"
+                " SELECT s.id, s.practice_id, s.priority, s.priority_parts,"
+                " s.priority_explanation, s.write_off_review, %s,"
+                f" d.status IN ({marks}), d.status = 'new' AND d.assignee_id IS NULL"
+                f" FROM denial_scores AS s JOIN {denials} AS d ON d.id = s.id"
+                f" WHERE NOT EXISTS (SELECT 1 FROM {table} AS x"
+                " WHERE x.denial_id = s.id)",
+                [now, *Denial.OPEN_STATUSES],
+            )
+
+
+_PARTS_KEYS = (
+    "expected_recovery", "overturn_chance", "rework_cost", "urgency",
+    "write_off_review", "level", "outcomes",
+)
+
+
+def _parts_json(parts: dict) -> str:
+    """The parts as JSON; a format string for the usual shape (json.dumps per row was
+    a tenth of a million-row rescore), json.dumps for anything else."""
+    import json
+
+    if parts.keys() != set(_PARTS_KEYS):
+        return json.dumps(parts)
+    review = "true" if parts["write_off_review"] else "false"
+    return (
+        f'{{"expected_recovery": "{parts["expected_recovery"]}",'
+        f' "overturn_chance": "{parts["overturn_chance"]}",'
+        f' "rework_cost": "{parts["rework_cost"]}", "urgency": "{parts["urgency"]}",'
+        f' "write_off_review": {review}, "level": {_json_string(parts["level"])},'
+        f' "outcomes": {int(parts["outcomes"])}}}'
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _json_string(value) -> str:
+    import json
+
+    return json.dumps(value)
+
+
+def _write_scores_orm(deadline_rows: list[tuple], score_rows: list[tuple], now) -> None:
+    if deadline_rows:
+        objs = []
+        for pk, *values in deadline_rows:
+            d = Denial(pk=pk)
+            for name, value in zip(DEADLINE_FIELDS, values, strict=True):
+                setattr(d, name, value)
+            objs.append(d)
+        Denial.objects.bulk_update(objs, DEADLINE_FIELDS, batch_size=1000)
+    if not score_rows:
+        return
+    existing = set(
+        DenialScore.objects.filter(denial_id__in=[r[0] for r in score_rows])
+        .values_list("denial_id", flat=True)
+    )
+    updates, missing = [], []
+    for pk, practice_id, priority, parts, text, review in score_rows:
+        score = DenialScore(
+            denial_id=pk, practice_id=practice_id, priority=priority,
+            priority_parts=parts, priority_explanation=text, write_off_review=review,
+            scored_at=now,
+        )
+        (updates if pk in existing else missing).append(score)
+    DenialScore.objects.bulk_update(updates, SCORE_FIELDS, batch_size=1000)
+    if missing:
+        states = {
+            pk: Denial(status=status, assignee_id=assignee_id)
+            for pk, status, assignee_id in Denial.objects.filter(
+                pk__in=[s.denial_id for s in missing]
+            ).values_list("pk", "status", "assignee_id")
+        }
+        for score in missing:
+            state = states[score.denial_id]
+            score.open, score.unclaimed = state.is_open, state.is_unclaimed
+        DenialScore.objects.bulk_create(missing, batch_size=1000)
 
 
 # Work on a denial ----------------------------------------------------------------
@@ -443,6 +602,7 @@ def denial_transition(
         denial.assignee = by
         denial.assigned_at = now
     denial.save()
+    _score_mirror(denial)
     DenialEvent.objects.create(
         denial=denial, actor=by, kind=DenialEvent.Kind.STATUS, from_status=before,
         to_status=to_status, text=note, amount=amount,
@@ -477,6 +637,7 @@ def denial_assign(*, denial: Denial, assignee, by) -> Denial:
     denial.assignee = assignee
     denial.assigned_at = timezone.now() if assignee else None
     denial.save(update_fields=["assignee", "assigned_at"])
+    _score_mirror(denial)
     DenialEvent.objects.create(
         denial=denial, actor=by, kind=DenialEvent.Kind.ASSIGNED,
         text=f"Assigned to {assignee.get_username()}" if assignee else "Unassigned",
@@ -516,7 +677,7 @@ def denial_next(*, user, practice_ids: Sequence[int], attempts: int = 5) -> Deni
         with transaction.atomic():
             candidates = Denial.objects.filter(
                 practice_id__in=list(practice_ids), status=S.NEW, assignee__isnull=True
-            ).order_by("-priority", "-id")
+            ).order_by("-score__priority", "-id")
             if skip_locked:
                 candidates = candidates.select_for_update(skip_locked=True)
             pk = candidates.values_list("pk", flat=True).first()
@@ -533,6 +694,7 @@ def denial_next(*, user, practice_ids: Sequence[int], attempts: int = 5) -> Deni
             )
             if claimed != 1:
                 continue
+            DenialScore.objects.filter(denial_id=pk).update(unclaimed=False)
             DenialEvent.objects.bulk_create([
                 DenialEvent(denial_id=pk, actor=user, kind=DenialEvent.Kind.ASSIGNED,
                             text=f"Taken by {user.get_username()} (next denial)"),
@@ -544,21 +706,27 @@ def denial_next(*, user, practice_ids: Sequence[int], attempts: int = 5) -> Deni
 
 
 def _denial_next_postgresql(*, user, practice_ids: Sequence[int]) -> Denial | None:
-    """One statement: lock the best free row (SKIP LOCKED), claim it, log the events."""
+    """One statement: lock the best free score row (SKIP LOCKED), claim its denial,
+    clear the score's mirror and log the events."""
     from django.db import connection
 
     table, events = Denial._meta.db_table, DenialEvent._meta.db_table
+    scores = DenialScore._meta.db_table
     sql = f"""
-        WITH taken AS (
+        WITH candidate AS (
+          SELECT denial_id FROM {scores}
+          WHERE unclaimed AND practice_id = ANY(%(practices)s)
+          ORDER BY priority DESC, denial_id DESC LIMIT 1 FOR UPDATE SKIP LOCKED),
+        taken AS (
           UPDATE {table} SET assignee_id = %(user)s, status = 'in_progress',
                  assigned_at = now(), first_worked_at = coalesce(first_worked_at, now())
-          WHERE id = (
-            SELECT id FROM {table}
-            WHERE practice_id = ANY(%(practices)s) AND status = 'new'
-              AND assignee_id IS NULL
-            ORDER BY priority DESC, id DESC LIMIT 1 FOR UPDATE SKIP LOCKED)
+          WHERE id = (SELECT denial_id FROM candidate)
           AND status = 'new' AND assignee_id IS NULL
           RETURNING id),
+        cleared AS (
+          -- Taken, or not free after all (a stale mirror): out of "next" either way.
+          UPDATE {scores} SET unclaimed = false
+          WHERE denial_id = (SELECT denial_id FROM candidate)),
         logged AS (
           INSERT INTO {events} (denial_id, at, actor_id, kind, from_status, to_status, text)
           SELECT taken.id, now(), %(user)s, e.kind, e.from_status, e.to_status, e.text
@@ -570,8 +738,9 @@ def _denial_next_postgresql(*, user, practice_ids: Sequence[int]) -> Denial | No
         "user": user.pk, "practices": list(practice_ids),
         "text": f"Taken by {user.get_username()} (next denial)",
     }
-    free = Denial.objects.filter(practice_id__in=list(practice_ids), status=S.NEW,
-                                 assignee__isnull=True)
+    free = DenialScore.objects.filter(
+        practice_id__in=list(practice_ids), unclaimed=True
+    )
     for _ in range(5):
         # A single statement is atomic on its own; no BEGIN/COMMIT round trips.
         with connection.cursor() as cursor:
@@ -657,14 +826,68 @@ def denials_rescore(
     # Outcomes are read once per run, not once per batch (it scans the resolved ones).
     stats = overturn_stats(Practice.objects.values_list("pk", flat=True))
     changed, last = 0, 0
-    while True:
-        rows = list(qs.filter(pk__gt=last).order_by("pk").values_list(*SCORE_INPUTS)
-                    [:batch_size])
-        if not rows:
-            return changed
-        last = rows[-1][0]
-        changed += _score_and_write(rows, today=today, settings_row=settings_row,
-                                    stats=stats)
+    with _BatchWriter() as writer:
+        while True:
+            rows = list(qs.filter(pk__gt=last).order_by("pk")
+                        .values_list(*SCORE_INPUTS)[:batch_size])
+            if not rows:
+                return changed
+            last = rows[-1][0]
+            changed += _score_and_write(rows, today=today, settings_row=settings_row,
+                                        stats=stats, write=writer.write)
+
+
+class _BatchWriter:
+    """Write a batch's scores while the next batch is read and scored.
+
+    On PostgreSQL outside a transaction, one writer thread with its own connection
+    applies batch N while this thread reads and scores batch N + 1: the database's
+    rewrite and Python's scoring overlap instead of taking turns (each is about half
+    of a full rescore). At most one batch waits, so memory stays bounded. Batches
+    are independent (disjoint id ranges, each committed on its own, as before).
+    Inside a transaction (tests, callers that need one) it writes inline.
+    """
+
+    def __init__(self) -> None:
+        from django.db import connection
+
+        self.pool = None
+        self.pending = None
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rescore")
+
+    def write(self, deadline_rows: list[tuple], score_rows: list[tuple]) -> None:
+        if self.pool is None:
+            _write_scores(deadline_rows, score_rows)
+            return
+        self.wait()
+        self.pending = self.pool.submit(_write_scores, deadline_rows, score_rows)
+
+    def wait(self) -> None:
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.result()  # a failed batch fails the run, as inline
+
+    def __enter__(self) -> "_BatchWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is None:
+            return
+        try:
+            self.wait()
+        finally:
+            # The writer thread's own connection ends with it.
+            self.pool.submit(_close_connection).result()
+            self.pool.shutdown()
+
+
+def _close_connection() -> None:
+    from django.db import connection
+
+    connection.close()
 
 
 def payer_rules_changed(*, payer_ids: Sequence[int] | None) -> None:

@@ -78,11 +78,17 @@ def filter_form(request: HttpRequest, data) -> DenialFilterForm:
     )
 
 
-def filtered_queue(request: HttpRequest, form: DenialFilterForm):
+def filtered_queue(
+    request: HttpRequest, form: DenialFilterForm, *, sorted_by_score: bool = True
+):
     qs = selectors.denials_queue(
-        user=request.user, practice_ids=request_practice_ids(request)
+        user=request.user,
+        practice_ids=request_practice_ids(request),
+        sorted_by_score=sorted_by_score,
     )
-    return denials_filter(qs, data=form.cleaned_data, user=request.user)
+    return denials_filter(
+        qs, data=form.cleaned_data, user=request.user, sorted_by_score=sorted_by_score
+    )
 
 
 def may_manage(request: HttpRequest) -> bool:
@@ -180,7 +186,8 @@ def search(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest(exc.message)
     summary = selectors.denials_summary(
         denials_search(
-            filtered_queue(request, form), term=search_form.cleaned_data["q"]
+            filtered_queue(request, form, sorted_by_score=False),
+            term=search_form.cleaned_data["q"],
         )
     )
     context["summary"] = summary
@@ -208,7 +215,9 @@ def summary(request: HttpRequest) -> HttpResponse:
     key = f"denials:summary:{request.user.pk}:{scope}:{params.urlencode()}"
     totals = cache.get(key)
     if totals is None:
-        totals = selectors.denials_summary(filtered_queue(request, form))
+        totals = selectors.denials_summary(
+            filtered_queue(request, form, sorted_by_score=False)
+        )
         cache.set(key, totals, SUMMARY_CACHE_SECONDS)
     return render(request, "denials/_summary.html", {"summary": totals})
 
@@ -235,7 +244,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     form = filter_form(request, request.GET)
     if not form.is_valid():
         return HttpResponseBadRequest("Invalid filter: " + form.errors.as_text())
-    qs = filtered_queue(request, form).order_by("-priority", "-id")
+    qs = filtered_queue(request, form).order_by("-score__priority", "-id")
     audit_log(
         action=Action.EXPORT,
         request=request,

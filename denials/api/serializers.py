@@ -55,6 +55,9 @@ class DenialListSerializer(serializers.ModelSerializer):
     )
     codes = serializers.ListField(child=serializers.CharField(), read_only=True)
     days_left = serializers.SerializerMethodField()
+    # The score's fields, read from its row (DenialScore).
+    priority = serializers.DecimalField(max_digits=14, decimal_places=4, read_only=True)
+    write_off_review = serializers.BooleanField(read_only=True)
     # Rendered with today's days left; the stored line leaves them out.
     priority_explanation = serializers.SerializerMethodField()
     assignee = serializers.SlugRelatedField(slug_field="username", read_only=True)
@@ -109,6 +112,7 @@ class ServiceLineSerializer(serializers.Serializer):
 
 class DenialDetailSerializer(DenialListSerializer):
     root_cause = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    priority_parts = serializers.JSONField(read_only=True)
     lines = serializers.SerializerMethodField()
     claim_adjustments = serializers.SerializerMethodField()
     events = DenialEventSerializer(many=True, read_only=True)
@@ -198,7 +202,9 @@ def export_value(value) -> str:
 def denial_export_rows(qs, *, chunk_size: int = 2000) -> Iterator[list[str]]:
     """The header, then one row per denial, streamed (the API list's field names)."""
     yield list(LIST_FIELDS)
-    qs = qs.defer(None).select_related("practice", "payer", "category", "assignee")
+    qs = qs.defer(None).select_related(
+        "practice", "payer", "category", "assignee", "score"
+    )
     for denial in qs.iterator(chunk_size=chunk_size):
         data = DenialListSerializer(denial).data
         yield [export_value(data[name]) for name in LIST_FIELDS]

@@ -37,6 +37,6 @@ def denials_home_panel(context):
                 appeal_deadline__lte=today + timedelta(days=7),
             ),
         ),
-        write_off=Count("id", filter=Q(write_off_review=True)),
+        write_off=Count("id", filter=Q(score__write_off_review=True)),
     )
     return {"figures": figures, "request": request}

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from denials.models import Category, Denial
+from denials.models import Category, Denial, DenialScore
 from remits.models import ClaimPayment, Payer, RemitFile, Remittance
 
 _seq = itertools.count(1)
@@ -83,7 +83,7 @@ def denial_make(
     )
     category = Category.objects.filter(slug=category_slug).first()
     group, _, carc = codes[0].partition("-")
-    return Denial.objects.create(
+    denial = Denial.objects.create(
         practice=practice,
         payer=payer,
         claim=claim,
@@ -103,8 +103,15 @@ def denial_make(
         category=category,
         root_cause=category,
         status=status,
-        priority=Decimal(priority),
         appeal_deadline=deadline,
         assignee=assignee,
-        priority_explanation=f"${amount} denied × 60% overturn",
     )
+    DenialScore.objects.create(
+        denial=denial,
+        practice=practice,
+        priority=Decimal(priority),
+        priority_explanation=f"${amount} denied × 60% overturn",
+        open=denial.is_open,
+        unclaimed=denial.is_unclaimed,
+    )
+    return denial

@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from core.models import AuditEvent
 from denials.api.serializers import LIST_FIELDS
-from denials.models import Denial, DenialEvent
+from denials.models import Denial, DenialEvent, DenialScore
 from tests.denials.factories_denials import denial_make
 
 pytestmark = pytest.mark.django_db
@@ -251,7 +251,7 @@ def test_explanation_spells_out_todays_days_left_from_the_stored_parts(
     from denials.services import denials_score
 
     denial = denial_make(practice=practice, amount="1240.00")
-    Denial.objects.filter(pk=denial.pk).update(priority_parts={})
+    DenialScore.objects.filter(denial=denial).update(priority_parts={})
     with time_machine.travel("2026-11-27 09:00Z", tick=False):
         denials_score(denial_ids=[denial.pk])
     Denial.objects.filter(pk=denial.pk).update(appeal_deadline=date(2026, 12, 6))

@@ -113,7 +113,9 @@ def test_keyset_pages_cover_every_row_once(persona_client, biller, practice):
     assert pages == 3
     assert len(seen) == len(set(seen)) == 120
     assert set(seen) == made
-    priorities = list(Denial.objects.filter(pk__in=seen).values_list("priority", "id"))
+    priorities = list(
+        Denial.objects.filter(pk__in=seen).values_list("score__priority", "id")
+    )
     order = {pk: (p, pk) for p, pk in priorities}
     assert [order[pk] for pk in seen] == sorted(order.values(), reverse=True)
 

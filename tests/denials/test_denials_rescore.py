@@ -104,7 +104,7 @@ def test_rescore_walks_every_open_denial_in_small_batches(practice):
     assert changed == 7
     assert (
         Denial.objects.filter(
-            pk__in=[d.pk for d in made], scored_at__isnull=False
+            pk__in=[d.pk for d in made], score__scored_at__isnull=False
         ).count()
         == 7
     )

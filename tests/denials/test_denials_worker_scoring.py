@@ -17,12 +17,15 @@ def test_worker_scores_the_denials_it_is_sent(celery_worker_process, practice):
         for i in range(3)
     ]
     ids = [d.pk for d in denials]
-    assert not Denial.objects.filter(pk__in=ids, scored_at__isnull=False).exists()
+    scored_ones = Denial.objects.filter(pk__in=ids, score__scored_at__isnull=False)
+    assert not scored_ones.exists()
 
     denials_score_task.delay(ids)
 
     wait_for(
-        lambda: Denial.objects.filter(pk__in=ids, scored_at__isnull=False).count() == 3
+        lambda: scored_ones.count() == 3
     )
-    scored = dict(Denial.objects.filter(pk__in=ids).values_list("pk", "priority"))
+    scored = dict(
+        Denial.objects.filter(pk__in=ids).values_list("pk", "score__priority")
+    )
     assert scored[ids[2]] > scored[ids[1]] > scored[ids[0]] > 0

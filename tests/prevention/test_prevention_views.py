@@ -54,7 +54,7 @@ def test_manager_sees_the_fixture_month_numbers(persona_client, manager, fixture
     assert "$950.00" in body  # all denials of the month
     assert "30.7%" in body  # net collection 420 ÷ 1,370
     # And the other practice's $777 denial never shows
-    assert "777" not in body
+    assert "777.00" not in body
     assert "Beacon Care" not in body
 
 
@@ -141,7 +141,7 @@ def test_review_routes_root_causes_to_departments_with_examples(
     assert "Providers &amp; coding" in body
     assert "99213" in body  # the example claim's line
     assert "CO-97" in body
-    assert "777" not in body
+    assert "777.00" not in body
 
 
 @time_machine.travel(NOW, tick=False)

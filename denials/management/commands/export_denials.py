@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--chunk-size", type=int, default=2000)
 
     def handle(self, *args, practice: str | None, chunk_size: int, **options):
-        qs = Denial.objects.order_by("practice_id", "-priority", "-id")
+        qs = Denial.objects.order_by("practice_id", "-score__priority", "-id")
         practice_id = None
         if practice:
             found = Practice.objects.filter(name=practice).first()
