@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -49,8 +50,6 @@ class LogoutView(auth_views.LogoutView):
 @access()
 def home(request: HttpRequest) -> HttpResponse:
     """Each role's start page: what needs doing today."""
-    from django.urls import NoReverseMatch, reverse
-
     links = []
     for name, label, roles in (
         ("denials:queue", "Work the denial queue", {"biller", "manager", "admin"}),
