@@ -50,3 +50,11 @@ def test_a_file_without_the_expected_columns_is_refused(tmp_path):
     bad.write_text("a,b\n1,2\n")
     with pytest.raises(CommandError, match="missing column"):
         call_command("load_codes", str(bad), stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_generate_era_names_a_file_it_cannot_write(tmp_path):
+    target = tmp_path / "missing-folder" / "x.835"
+    with pytest.raises(CommandError, match="missing-folder/x.835: cannot write"):
+        call_command("generate_era", "--claims", "3", "--out", str(target))
+    assert not target.exists()

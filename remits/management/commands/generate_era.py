@@ -47,8 +47,11 @@ class Command(BaseCommand):
             claims_per_transaction=per_transaction,
         )
         if out:
-            with open(out, "w", encoding="ascii") as handle:
-                handle.write(text)
+            try:
+                with open(out, "w", encoding="ascii") as handle:
+                    handle.write(text)
+            except OSError as exc:
+                raise CommandError(f"{out}: cannot write ({exc.strerror})") from None
             self.stderr.write(
                 f"{out}: {summary.claims} claims in {summary.transactions} "
                 "transaction(s), "
